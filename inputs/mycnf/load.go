@@ -57,9 +57,10 @@ type Comment struct {
 // missing !include target, a skipped directive at the depth limit, a missing
 // default file.
 type Event struct {
-	Pos  source.Pos // the directive, or zero for a default file
+	Pos  source.Pos // the directive or line concerned, or zero for a default file
 	Kind EventKind
 	Path string // the file or directory concerned
+	Msg  string // what the server says, for AbortedFile
 }
 
 // EventKind names an Event.
@@ -73,7 +74,17 @@ const (
 	ReadDefault                           // a default option file that was read
 	IncludedDirEntry                      // a file read through !includedir
 	SkippedDirEntry                       // a file in an !includedir directory that is not *.cnf
+	AbortedFile                           // an included file the server stopped reading at an error: the rest is ignored
+	WorldWritable                         // a world-writable option file: the server ignores it with a warning
+	LongLine                              // a line over MaxLineBytes: MariaDB splits it
+	HomeInclude                           // an include under ~/: the home of the server's user, not modelled
+	PathTooLong                           // an include path the server ignores (FN_REFLEN)
+	EntryIsDir                            // an option file to read that is a directory: the server reads nothing from it
 )
+
+// maxIncludePath is the longest !include path the server opens: longer ones
+// are ignored (measured with my_print_defaults 10.11: 509 bytes and up).
+const maxIncludePath = 508
 
 // Set is everything the server reads from its option files.
 type Set struct {
@@ -156,7 +167,8 @@ func (st *loadState) entry(ctx context.Context, e Entry) error {
 	if err == nil {
 		var fi fs.FileInfo
 		if fi, err = st.root.Stat(rel); err == nil && fi.IsDir() {
-			err = &fs.PathError{Op: "read", Path: rel, Err: sysroot.ErrIsDir}
+			st.set.Events = append(st.set.Events, Event{Kind: EntryIsDir, Path: rel})
+			return nil
 		}
 	}
 	if errors.Is(err, fs.ErrNotExist) && !e.Required {
@@ -174,6 +186,10 @@ func (st *loadState) entry(ctx context.Context, e Entry) error {
 }
 
 // file reads one file at an include depth and processes its lines in order.
+// At depth 0 an error the server aborts on is returned (parse errors are
+// collected so that all are shown). Below, the server ignores the result of
+// reading an included file: an error ends that file only, and the lines read
+// before it stay in effect; that is recorded as an AbortedFile event.
 func (st *loadState) file(ctx context.Context, p string, depth int, from source.Pos) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -183,6 +199,10 @@ func (st *loadState) file(ctx context.Context, p string, depth int, from source.
 			return &CycleError{Pos: from, Chain: append([]string(nil), st.stack[i:]...)}
 		}
 	}
+	if fi, err := st.root.Stat(p); err == nil && fi.Mode().Perm()&0o002 != 0 {
+		st.set.Events = append(st.set.Events, Event{Pos: from, Kind: WorldWritable, Path: p})
+		return nil
+	}
 	f, err := st.parse(p)
 	if f == nil {
 		if from.IsValid() {
@@ -190,43 +210,75 @@ func (st *loadState) file(ctx context.Context, p string, depth int, from source.
 		}
 		return err
 	}
+	lines := f.Lines
+	var abort *source.Error
 	if err != nil {
 		var el source.ErrorList
-		if errors.As(err, &el) {
+		if !errors.As(err, &el) {
+			return err
+		}
+		if depth == 0 {
 			st.errs = append(st.errs, el...)
 		} else {
-			return err
+			abort = el[0]
+			n := 0
+			for n < len(lines) && lines[n].Pos.Line < abort.Pos.Line {
+				n++
+			}
+			lines = lines[:n]
 		}
 	}
 	if !st.seen[p] {
 		st.seen[p] = true
 		st.set.Files = append(st.set.Files, f)
+		for _, l := range f.LongLines {
+			st.set.Events = append(st.set.Events, Event{Pos: l, Kind: LongLine, Path: p})
+		}
 	}
 	st.stack = append(st.stack, p)
 	defer func() { st.stack = st.stack[:len(st.stack)-1] }()
-	for _, ln := range f.Lines {
+	for _, ln := range lines {
+		var serr *source.Error
 		switch ln.Kind {
 		case OptionLine:
 			st.set.Options = append(st.set.Options, Option{Line: ln, File: p, Depth: depth})
 		case CommentLine:
-			if depth == 0 || !st.hasComment(ln.Pos) {
+			if !st.hasComment(ln.Pos) {
 				st.set.Comments = append(st.set.Comments, Comment{Pos: ln.Pos, Text: ln.Comment})
 			}
 		case IncludeLine, IncludeDirLine:
 			if depth >= MaxIncludeDepth {
+				// Checked before the directive is even parsed.
 				st.set.Events = append(st.set.Events, Event{Pos: ln.Pos, Kind: DepthLimit, Path: ln.Arg})
 				continue
 			}
 			var err error
-			if ln.Kind == IncludeLine {
+			switch {
+			case ln.Arg == "":
+				kw := "include"
+				if ln.Kind == IncludeDirLine {
+					kw = "includedir"
+				}
+				serr = source.Errorf(ln.Pos, "wrong '!%s' directive: no path given (the server aborts)", kw)
+			case ln.Kind == IncludeLine:
 				err = st.include(ctx, ln, depth)
-			} else {
+			default:
 				err = st.includeDir(ctx, ln, depth)
 			}
-			if err != nil {
+			if err != nil && !errors.As(err, &serr) {
 				return err
 			}
 		}
+		if serr != nil {
+			if depth == 0 {
+				return serr
+			}
+			abort = serr
+			break
+		}
+	}
+	if abort != nil {
+		st.set.Events = append(st.set.Events, Event{Pos: abort.Pos, Kind: AbortedFile, Path: p, Msg: abort.Msg})
 	}
 	return nil
 }
@@ -240,8 +292,19 @@ func (st *loadState) hasComment(p source.Pos) bool {
 	return false
 }
 
+// include follows an !include. The server cleans the path as text first
+// ("nodir/../x.cnf" opens "x.cnf" even when nodir does not exist), expands a
+// leading "~/" to its user's home, and ignores paths of FN_REFLEN or more.
 func (st *loadState) include(ctx context.Context, ln Line, depth int) error {
-	rel, err := st.root.Resolve(ln.Arg)
+	switch {
+	case strings.HasPrefix(ln.Arg, "~/"):
+		st.set.Events = append(st.set.Events, Event{Pos: ln.Pos, Kind: HomeInclude, Path: ln.Arg})
+		return nil
+	case len(ln.Arg) > maxIncludePath:
+		st.set.Events = append(st.set.Events, Event{Pos: ln.Pos, Kind: PathTooLong, Path: ln.Arg})
+		return nil
+	}
+	rel, err := st.root.Resolve(path.Clean(ln.Arg))
 	if err == nil {
 		var fi fs.FileInfo
 		if fi, err = st.root.Stat(rel); err == nil && !fi.Mode().IsRegular() {
@@ -277,6 +340,9 @@ func (st *loadState) includeDir(ctx context.Context, ln Line, depth int) error {
 		fi, err := st.root.Stat(p)
 		if err != nil || fi.IsDir() {
 			continue // my_dir lists it, but the server cannot open it as a file
+		}
+		if r, err := st.root.Resolve(p); err == nil {
+			p = r // a link and its target are one file
 		}
 		st.set.Events = append(st.set.Events, Event{Pos: ln.Pos, Kind: IncludedDirEntry, Path: p})
 		if err := st.file(ctx, p, depth+1, ln.Pos); err != nil {

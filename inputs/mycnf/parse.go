@@ -13,9 +13,10 @@ import (
 
 // File is one parsed option file: its lines in order.
 type File struct {
-	Path  string
-	Lines []Line
-	Text  *source.File
+	Path      string
+	Lines     []Line
+	Text      *source.File
+	LongLines []source.Pos // lines longer than MaxLineBytes
 }
 
 // LineKind says what a line of an option file is.
@@ -48,7 +49,7 @@ type Line struct {
 	GroupPos source.Pos // where that group's header is
 
 	// IncludeLine, IncludeDirLine
-	Arg    string     // the path exactly as the server takes it
+	Arg    string     // the path exactly as the server takes it; "" when none is given (the loader decides: an error, unless the depth limit skips the line first)
 	ArgPos source.Pos // first character of the path
 
 	// CommentLine
@@ -56,13 +57,24 @@ type Line struct {
 }
 
 // isSpace reports whether c is blank for the server (my_isspace on latin1).
+// 0xA0 is latin1's no-break space: the server trims it even where it is the
+// last byte of a UTF-8 character ("voilà" at a line end loses its 0xA0 byte),
+// and so does conncap.
 func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r'
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == 0xA0
 }
 
+// MaxLineBytes is the longest line MariaDB reads whole: it reads option
+// files with fgets into a 4 KiB buffer, so a longer line is split and its
+// tail read as a line of its own (which may even open a group). The reader
+// splits as MariaDB does, positions staying on the physical line, and lists
+// such lines in File.LongLines; MySQL 8.x has no limit, so for it the
+// planner flags them.
+const MaxLineBytes = 4094
+
 // Parse reads one option file. It fails, naming the line, on what makes the
-// server abort: an option before any group, a group header without ']', an
-// include directive without a path.
+// server stop reading the file: an option before any group, a group header
+// without ']'. The lines before the first error are returned with it.
 func Parse(path string, src []byte) (*File, error) {
 	text := source.NewFile(path, src)
 	f := &File{Path: path, Text: text}
@@ -71,28 +83,40 @@ func Parse(path string, src []byte) (*File, error) {
 	var groupPos source.Pos
 	found := false
 	s := string(src)
-	for lineNo := 1; len(s) > 0; lineNo++ {
-		raw := s
-		if i := strings.IndexByte(s, '\n'); i >= 0 {
-			raw, s = s[:i+1], s[i+1:] // keep the newline as fgets does
-		} else {
-			s = ""
+	lineNo, lineStart := 1, 0 // physical line and the offset of its start in s
+	for off := 0; off < len(s); {
+		// Read as fgets into a MaxLineBytes+2 buffer does: up to and
+		// including the newline, at most MaxLineBytes bytes at a time.
+		end := len(s)
+		if i := strings.IndexByte(s[off:], '\n'); i >= 0 {
+			end = off + i + 1
+		}
+		if end-off > MaxLineBytes {
+			if off == lineStart {
+				f.LongLines = append(f.LongLines, source.Pos{Path: path, Line: lineNo})
+			}
+			end = off + MaxLineBytes
+		}
+		raw := s[off:end]
+		physical := s[lineStart:end]
+		ln, chunkOff := lineNo, off-lineStart
+		off = end
+		if strings.HasSuffix(raw, "\n") {
+			lineNo, lineStart = lineNo+1, end
 		}
 		start := 0
 		for start < len(raw) && isSpace(raw[start]) {
 			start++
 		}
-		pos := func(off int) source.Pos {
-			return source.Pos{Path: path, Line: lineNo, Col: source.Col(raw, off)}
+		pos := func(o int) source.Pos {
+			return source.Pos{Path: path, Line: ln, Col: source.Col(physical, chunkOff+o)}
 		}
 		if start == len(raw) {
 			continue
 		}
 		switch raw[start] {
 		case '!':
-			if ln, ok, err := parseDirective(raw, start, pos); err != nil {
-				errs = append(errs, err)
-			} else if ok {
+			if ln, ok := parseDirective(raw, start, pos); ok {
 				f.Lines = append(f.Lines, ln)
 			}
 			continue
@@ -108,7 +132,10 @@ func Parse(path string, src []byte) (*File, error) {
 				errs.Add(pos(start), "wrong group definition: no closing ']' (the server aborts)")
 				continue
 			}
-			name := strings.TrimRightFunc(raw[start+1:start+1+end], func(r rune) bool { return r < 0x80 && isSpace(byte(r)) })
+			name := raw[start+1 : start+1+end]
+			for len(name) > 0 && isSpace(name[len(name)-1]) {
+				name = name[:len(name)-1]
+			}
 			group, groupPos, found = name, pos(start), true
 			f.Lines = append(f.Lines, Line{Kind: GroupLine, Pos: groupPos, Group: name})
 			continue
@@ -127,7 +154,7 @@ func Parse(path string, src []byte) (*File, error) {
 
 // parseDirective reads a '!' line. Unknown directives are ignored as the
 // server ignores them (ok false).
-func parseDirective(raw string, start int, pos func(int) source.Pos) (Line, bool, *source.Error) {
+func parseDirective(raw string, start int, pos func(int) source.Pos) (Line, bool) {
 	p := start + 1
 	for p < len(raw) && isSpace(raw[p]) {
 		p++
@@ -141,7 +168,7 @@ func parseDirective(raw string, start int, pos func(int) source.Pos) (Line, bool
 	case strings.HasPrefix(rest, "include") && len(rest) > 7 && isSpace(rest[7]):
 		kind, kw = IncludeLine, "include"
 	default:
-		return Line{}, false, nil
+		return Line{}, false
 	}
 	// get_argument: skip blanks after the keyword, then drop the line's last
 	// character (normally its newline) and the blanks before it. On a last
@@ -156,9 +183,9 @@ func parseDirective(raw string, start int, pos func(int) source.Pos) (Line, bool
 		end--
 	}
 	if end <= a {
-		return Line{}, false, source.Errorf(pos(start), "wrong '!%s' directive: no path given (the server aborts)", kw)
+		return Line{Kind: kind, Pos: pos(start)}, true
 	}
-	return Line{Kind: kind, Pos: pos(start), Arg: raw[a:end], ArgPos: pos(a)}, true, nil
+	return Line{Kind: kind, Pos: pos(start), Arg: raw[a:end], ArgPos: pos(a)}, true
 }
 
 // parseOption reads "key", "key =" or "key = value" after the server's rules.
@@ -187,7 +214,7 @@ func parseOption(raw string, start int, pos func(int) source.Pos, group string, 
 	for ve > v && isSpace(line[ve-1]) {
 		ve--
 	}
-	ln.ValuePos = pos(v)
+	ln.ValuePos = pos(min(v, len(strings.TrimRight(line, "\r\n"))))
 	ln.RawValue = line[v:ve]
 	val := ln.RawValue
 	if len(val) > 1 && (val[0] == '"' || val[0] == '\'') && val[len(val)-1] == val[0] {
