@@ -77,7 +77,7 @@ const MaxLineBytes = 4094
 // without ']'. The lines before the first error are returned with it.
 func Parse(path string, src []byte) (*File, error) {
 	text := source.NewFile(path, src)
-	f := &File{Path: path, Text: text}
+	f := &File{Path: path, Text: text, Lines: make([]Line, 0, strings.Count(string(src), "\n")+1)}
 	var errs source.ErrorList
 	var group string
 	var groupPos source.Pos

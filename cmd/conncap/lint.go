@@ -1,0 +1,51 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/conncap/conncap/lint"
+	"github.com/conncap/conncap/lint/format"
+	"github.com/conncap/conncap/lint/rules"
+)
+
+func lintCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "lint",
+		Usage:     "report findings; exit 0 clean, 1 findings at or above --fail-on, 2 bad input or usage",
+		ArgsUsage: "[PATH...]",
+		Flags: append(commonFlags(),
+			&cli.StringFlag{Name: "fail-on", Value: "warning", Usage: "lowest severity that makes the exit code 1: error, warning, info or none"},
+			&cli.Int64Flag{Name: "wait-timeout-threshold", Value: lint.DefaultThresholds().WaitTimeout, Usage: "wait_timeout above this many `SECONDS` is reported"},
+		),
+		Action: runLint,
+	}
+}
+
+func runLint(c *cli.Context) error {
+	failOn, err := lint.ParseSeverity(c.String("fail-on"))
+	if err != nil {
+		return usagef("--fail-on: %v", err)
+	}
+	f, err := format.New(c.String("format"), format.Options{Color: useColor(c, c.App.Writer)})
+	if err != nil {
+		return usagef("--format: %v", err)
+	}
+	l, err := load(c)
+	if err != nil {
+		return err
+	}
+	cfg := &lint.Config{Thresholds: lint.DefaultThresholds()}
+	cfg.Thresholds.WaitTimeout = c.Int64("wait-timeout-threshold")
+	ds := lint.Run(l.analysis, rules.All(), cfg)
+	if err := f.Format(c.App.Writer, format.Report{Findings: ds, Notes: l.analysis.Notes}, newSources(c.Context, l.root)); err != nil {
+		return fmt.Errorf("writing output: %w", err)
+	}
+	if failOn != lint.Off {
+		if n := lint.Count(ds, failOn); n > 0 {
+			return findingsError{n}
+		}
+	}
+	return nil
+}

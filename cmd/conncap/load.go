@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/conncap/conncap/inputs/discover"
+	"github.com/conncap/conncap/inputs/sysroot"
+	"github.com/conncap/conncap/planner"
+)
+
+// loaded is one run's inputs: the sysroot, the facts and the analysis.
+type loaded struct {
+	root     *sysroot.Root
+	analysis *planner.Analysis
+}
+
+// load resolves --root and the paths, reads the facts and analyses them.
+// Every error it returns is bad input (exit 2).
+func load(c *cli.Context) (*loaded, error) {
+	if err := checkArgs(c); err != nil {
+		return nil, err
+	}
+	args := c.Args().Slice()
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	rootDir := c.String("root")
+	if rootDir == "" {
+		rootDir = "."
+		if len(args) == 1 {
+			if fi, err := os.Stat(args[0]); err == nil && fi.IsDir() {
+				rootDir = args[0]
+			}
+		}
+	}
+	root, err := sysroot.New(rootDir)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for _, a := range args {
+		rel, err := root.Rel(a)
+		if err != nil {
+			return nil, usagef("%v: pass --root so that every path is inside it", err)
+		}
+		paths = append(paths, rel)
+	}
+	facts, err := discover.Walk(c.Context, root, paths)
+	if err != nil {
+		return nil, err
+	}
+	if c.Bool("verbose") {
+		fmt.Fprintf(c.App.ErrWriter, "root: %s\n%s", root.Dir(), facts)
+	}
+	a, err := planner.Analyze(facts, planner.Options{
+		Server: c.String("server"),
+		NoFile: c.String("nofile"),
+		CPUs:   c.Int("cpus"),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &loaded{root: root, analysis: a}, nil
+}
+
+// rootSources reads snippet lines through the sysroot, caching files.
+type rootSources struct {
+	ctx   context.Context
+	root  *sysroot.Root
+	cache map[string][]string
+}
+
+func newSources(ctx context.Context, root *sysroot.Root) *rootSources {
+	return &rootSources{ctx: ctx, root: root, cache: map[string][]string{}}
+}
+
+// Line returns line n of the file at path.
+func (s *rootSources) Line(path string, n int) (string, bool) {
+	lines, ok := s.cache[path]
+	if !ok {
+		f, err := s.root.ReadFile(path)
+		if err == nil {
+			lines = strings.Split(strings.ReplaceAll(string(f.Src), "\r\n", "\n"), "\n")
+		}
+		s.cache[path] = lines
+	}
+	if n < 1 || n > len(lines) {
+		return "", false
+	}
+	return lines[n-1], true
+}
+
+// displayRoot is how the root appears in output: relative when under the cwd.
+func displayRoot(dir string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return dir
+	}
+	if rel, err := filepath.Rel(wd, dir); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return dir
+}

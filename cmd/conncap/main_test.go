@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// conncap runs the CLI in-process and returns stdout, stderr and the exit code.
+func conncap(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), append([]string{"conncap"}, args...), strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+// golden compares got with the golden file, or rewrites it under -update.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("output differs from %s (run go test ./cmd/conncap -update to accept):\n--- want\n%s\n--- got\n%s", path, want, got)
+	}
+}
+
+func transcript(stdout, stderr string, code int) string {
+	return fmt.Sprintf("%s--- stderr\n%s--- exit %d\n", stdout, stderr, code)
+}
+
+// TestExamples runs lint and show on every bundled example and compares
+// with cmd/conncap/testdata/golden/<example>/<command>.golden. An optional
+// file "flags" there holds extra flags for the example.
+func TestExamples(t *testing.T) {
+	examples, err := filepath.Glob("../../examples/*")
+	if err != nil || len(examples) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	for _, ex := range examples {
+		name := filepath.Base(ex)
+		t.Run(name, func(t *testing.T) {
+			gdir, err := filepath.Abs(filepath.Join("testdata", "golden", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var flags []string
+			if b, err := os.ReadFile(filepath.Join(gdir, "flags")); err == nil {
+				flags = strings.Fields(string(b))
+			}
+			t.Chdir(ex)
+			for _, cmd := range []struct {
+				file string
+				args []string
+			}{
+				{"lint.golden", []string{"lint"}},
+				{"lint-json.golden", []string{"lint", "--format", "json"}},
+				{"show.golden", []string{"show"}},
+				{"show-json.golden", []string{"show", "--format", "json"}},
+			} {
+				args := append(append(append([]string{}, cmd.args...), flags...), ".")
+				stdout, stderr, code := conncap(t, args...)
+				golden(t, filepath.Join(gdir, cmd.file), transcript(stdout, stderr, code))
+				again, _, _ := conncap(t, args...)
+				if again != stdout {
+					t.Errorf("%s: output is not deterministic", cmd.file)
+				}
+			}
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	write := func(p, s string) {
+		full := filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("clean/etc/mysql/my.cnf", "[mysqld]\nwait_timeout = 120\n")
+	write("info/etc/mysql/my.cnf", "[mysqld]\nwait_timeout = 100\n!includedir /etc/mysql/conf.d\n")
+	write("info/etc/mysql/conf.d/a.cnf", "[mysqld]\nwait_timeout = 120\n")
+	write("bad/etc/mysql/my.cnf", "max_connections = 10\n[mysqld]\n")
+	write("badvalue/etc/mysql/my.cnf", "[mysqld]\nmax_connections = 1.5G\n")
+	write("missingdir/etc/mysql/my.cnf", "[mysqld]\n!includedir /etc/mysql/nope.d\n")
+	write("binary/etc/mysql/my.cnf", "[mysqld]\nx=\x00\n")
+	base := []string{"--server=mysql-8.4", "--nofile=10000"}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // substring
+	}{
+		{"clean", []string{"lint", "clean"}, 0, ""},
+		{"info below fail-on", []string{"lint", "info"}, 0, ""},
+		{"info at fail-on", []string{"lint", "--fail-on=info", "info"}, 1, ""},
+		{"fail-on none", []string{"lint", "--fail-on=none", "--wait-timeout-threshold=10", "clean"}, 0, ""},
+		{"findings", []string{"lint", "--wait-timeout-threshold=10", "clean"}, 1, ""},
+		{"option before group", []string{"lint", "bad"}, 2, "etc/mysql/my.cnf:1:1: option without preceding group"},
+		{"bad value", []string{"lint", "badvalue"}, 2, "etc/mysql/my.cnf:2:19:"},
+		{"missing includedir", []string{"lint", "missingdir"}, 2, "etc/mysql/my.cnf:2:13: !includedir"},
+		{"binary", []string{"lint", "binary"}, 2, "NUL byte on line 2"},
+		{"flag after path", []string{"lint", "clean", "--format", "json"}, 2, "flag \"--format\" after a path"},
+		{"bad format", []string{"lint", "--format", "xml", "clean"}, 2, "unknown format"},
+		{"bad fail-on", []string{"lint", "--fail-on", "loud", "clean"}, 2, "unknown severity"},
+		{"bad server", []string{"lint", "--server", "postgres-16", "clean"}, 2, "--server"},
+		{"bad nofile", []string{"lint", "--nofile", "lots", "clean"}, 2, "--nofile"},
+		{"missing path", []string{"lint", "does-not-exist"}, 2, "does-not-exist"},
+		{"outside root", []string{"lint", "--root", "clean", "bad"}, 2, "outside the root"},
+		{"unknown rule", []string{"explain", "no-such-rule"}, 2, "unknown rule"},
+		{"explain", []string{"explain", "wait-timeout-long"}, 0, ""},
+		{"rules", []string{"rules"}, 0, ""},
+	}
+	t.Chdir(dir)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := tc.args
+			if args[0] == "lint" {
+				args = append([]string{"lint"}, append(append([]string{}, base...), args[1:]...)...)
+			}
+			_, stderr, code := conncap(t, args...)
+			if code != tc.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", code, tc.code, stderr)
+			}
+			if !strings.Contains(stderr, tc.stderr) {
+				t.Errorf("stderr %q does not contain %q", stderr, tc.stderr)
+			}
+		})
+	}
+}
+
+// TestRulesMarkdownFresh fails when docs/rules.md is stale.
+func TestRulesMarkdownFresh(t *testing.T) {
+	golden(t, filepath.Join("..", "..", "docs", "rules.md"), rulesMarkdown())
+}
+
+// TestImportsPointOneWay enforces cmd → lint → planner → inputs → source.
+func TestImportsPointOneWay(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("SKIP: go not in PATH")
+	}
+	out, err := exec.Command("go", "list", "-f", "{{.ImportPath}} {{join .Imports \",\"}}", "github.com/conncap/conncap/...").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const mod = "github.com/conncap/conncap/"
+	layer := func(p string) int {
+		p = strings.TrimPrefix(p, mod)
+		switch {
+		case p == "inputs/source":
+			return 0
+		case strings.HasPrefix(p, "inputs/"):
+			return 1
+		case strings.HasPrefix(p, "planner/"):
+			return 2
+		case p == "planner":
+			return 3
+		case strings.HasPrefix(p, "lint"):
+			return 4
+		default:
+			return 5
+		}
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		pkg, imps, _ := strings.Cut(line, " ")
+		for _, imp := range strings.Split(imps, ",") {
+			if !strings.HasPrefix(imp, mod) {
+				continue
+			}
+			if layer(imp) > layer(pkg) {
+				t.Errorf("%s imports %s: imports must point down the chain cmd → lint → planner → inputs", pkg, imp)
+			}
+		}
+	}
+}

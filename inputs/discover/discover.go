@@ -1,0 +1,357 @@
+// Package discover walks the paths conncap is given, recognises each file by
+// its content (not only its name), and hands it to its reader. The result is
+// Facts: what the server reads (its option files, in its own order, and its
+// systemd unit) plus the files that were skipped and why.
+package discover
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/conncap/conncap/inputs/mycnf"
+	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/inputs/sysroot"
+	"github.com/conncap/conncap/inputs/systemd"
+)
+
+// ErrUnrecognized marks a file no reader claims; it is skipped, not fatal.
+var ErrUnrecognized = errors.New("not a file conncap reads")
+
+// Facts is everything read from the inputs.
+type Facts struct {
+	Units         []*systemd.Unit // MySQL/MariaDB server units, preferred first
+	DefaultNoFile source.Value[systemd.Limit]
+	Entries       []mycnf.Entry  // option files the server reads on its own, in order
+	Options       *mycnf.Set     // what those files say, includes followed
+	CommandLine   []mycnf.Option // options on the unit's ExecStart (after every file)
+	Skipped       []Skipped      // files seen but not read
+}
+
+// Skipped is a file the walk saw and did not read.
+type Skipped struct {
+	Path   string
+	Reason string
+}
+
+// skipDirs are never descended into.
+var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": true, ".hg": true, ".svn": true}
+
+// Walk reads the given sysroot-relative paths (files or directories).
+func Walk(ctx context.Context, root *sysroot.Root, paths []string) (*Facts, error) {
+	w := &walker{root: root, facts: &Facts{}}
+	for _, p := range paths {
+		if err := w.walk(ctx, p); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.finish(ctx); err != nil {
+		return w.facts, err
+	}
+	return w.facts, nil
+}
+
+type walker struct {
+	root      *sysroot.Root
+	facts     *Facts
+	optFiles  []string // candidate option files, walk order
+	unitFiles []string // loose unit files outside the systemd search path
+	seen      map[string]bool
+}
+
+func (w *walker) walk(ctx context.Context, p string) error {
+	if w.seen == nil {
+		w.seen = map[string]bool{}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	fi, err := w.root.Stat(p)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return w.classify(p)
+	}
+	ents, err := w.root.ReadDir(p)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		child := path.Join(p, e.Name())
+		if e.IsDir() {
+			if skipDirs[e.Name()] {
+				continue
+			}
+			if err := w.walk(ctx, child); err != nil {
+				return err
+			}
+			continue
+		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			// Followed through the sysroot; a link to a directory is not walked
+			// again (the target is walked where it lives).
+			if fi, err := w.root.Stat(child); err != nil || fi.IsDir() {
+				continue
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := w.classify(child); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// classify routes one file by its name and content.
+func (w *walker) classify(p string) error {
+	if w.seen[p] {
+		return nil
+	}
+	w.seen[p] = true
+	name := path.Base(p)
+	dir := path.Base(path.Dir(p))
+	switch {
+	case inUnitPath(p):
+		return nil // units in the search path are found by systemd.FindServerUnits
+	case strings.HasSuffix(name, ".service"), strings.HasSuffix(dir, ".service.d") && strings.HasSuffix(name, ".conf"):
+		if strings.HasSuffix(name, ".service") {
+			w.unitFiles = append(w.unitFiles, p)
+		}
+		return nil
+	}
+	f, err := w.root.ReadFile(p)
+	if err != nil {
+		if looksLikeOptionFile(name, nil) {
+			return err // a file conncap must read and cannot
+		}
+		w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: p, Reason: reason(err)})
+		return nil
+	}
+	if looksLikeOptionFile(name, f.Src) {
+		if rel, err := w.root.Resolve(p); err == nil && !slices.Contains(w.optFiles, rel) {
+			w.optFiles = append(w.optFiles, rel) // a link and its target are one file
+		}
+		return nil
+	}
+	w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: p, Reason: ErrUnrecognized.Error()})
+	return nil
+}
+
+func reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// unitDirs are the system manager's unit search path (systemd.unit(7)).
+var unitDirs = []string{"etc/systemd/system", "run/systemd/system", "usr/lib/systemd/system", "lib/systemd/system", "usr/local/lib/systemd/system", "etc/systemd/system.control", "run/systemd/system.control", "run/systemd/transient"}
+
+func inUnitPath(p string) bool {
+	for _, d := range unitDirs {
+		if strings.HasPrefix(p, d+"/") {
+			return true
+		}
+	}
+	return p == "etc/systemd/system.conf" || strings.HasPrefix(p, "etc/systemd/") || strings.HasPrefix(p, "run/systemd/") || strings.HasPrefix(p, "usr/lib/systemd/") || strings.HasPrefix(p, "lib/systemd/")
+}
+
+// looksLikeOptionFile recognises a mysqld option file: a *.cnf name, or a
+// my.cnf-like name, or content whose first meaningful line is a [group]
+// header naming a server group, or an !include directive.
+func looksLikeOptionFile(name string, src []byte) bool {
+	if strings.HasSuffix(name, ".cnf") || name == "my.cnf" {
+		return true
+	}
+	if src == nil {
+		return false
+	}
+	for line := range bytes.SplitSeq(src, []byte("\n")) {
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 || t[0] == '#' || t[0] == ';' {
+			continue
+		}
+		if bytes.HasPrefix(t, []byte("!include")) {
+			return true
+		}
+		if t[0] != '[' {
+			return false
+		}
+		g := strings.ToLower(string(t))
+		for _, pre := range []string{"[mysqld", "[mariadb", "[server]", "[client-server]", "[galera]"} {
+			if strings.HasPrefix(g, pre) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// finish loads the units, decides which option files the server reads on
+// its own, and reads them.
+func (w *walker) finish(ctx context.Context) error {
+	units, err := systemd.FindServerUnits(ctx, w.root)
+	if err != nil {
+		return err
+	}
+	for _, p := range w.unitFiles {
+		u, err := systemd.LoadFile(ctx, w.root, p)
+		if err != nil {
+			return err
+		}
+		if isServerUnit(u) && !slices.ContainsFunc(units, func(x *systemd.Unit) bool { return x.Path == u.Path }) {
+			units = append(units, u)
+		}
+	}
+	w.facts.Units = units
+	def, err := systemd.DefaultLimitNOFILE(ctx, w.root)
+	if err != nil {
+		return err
+	}
+	w.facts.DefaultNoFile = def
+
+	entries, cmdline, err := serverEntries(units)
+	if err != nil {
+		return err
+	}
+	w.facts.CommandLine = cmdline
+	loader := mycnf.NewLoader(w.root)
+	set, err := loader.Load(ctx, entries)
+	if err != nil {
+		return err
+	}
+	// Option files that nothing the server reads includes, and that no other
+	// such file includes, are entry points of their own (a repository's
+	// conf.d fragments mounted into a container, a my.cnf outside /etc).
+	read := map[string]bool{}
+	for _, f := range set.Files {
+		read[f.Path] = true
+	}
+	var rest []string
+	for _, p := range w.optFiles {
+		if !read[p] {
+			rest = append(rest, p)
+		}
+	}
+	includedBy := map[string]bool{}
+	for _, p := range rest {
+		s, err := loader.Load(ctx, []mycnf.Entry{{Path: p, Required: true, Origin: source.Named("found in " + p)}})
+		if err != nil {
+			return err
+		}
+		for _, f := range s.Files[1:] {
+			includedBy[f.Path] = true
+		}
+	}
+	for _, p := range rest {
+		if !includedBy[p] {
+			entries = append(entries, mycnf.Entry{Path: p, Required: true, Origin: source.Named("option file found in the inputs")})
+		}
+	}
+	w.facts.Entries = entries
+	set, err = loader.Load(ctx, entries)
+	if err != nil {
+		return err
+	}
+	w.facts.Options = set
+	return nil
+}
+
+// isServerUnit reports whether a unit starts mysqld or mariadbd.
+func isServerUnit(u *systemd.Unit) bool {
+	a, ok := u.Last("Service", "ExecStart")
+	if !ok {
+		return false
+	}
+	argv, err := systemd.SplitCommand(a.Value)
+	if err != nil || len(argv) == 0 {
+		return false
+	}
+	switch path.Base(argv[0]) {
+	case "mysqld", "mariadbd", "mysqld_safe", "mariadbd-safe":
+		return true
+	}
+	return false
+}
+
+// serverEntries reads the first server unit's ExecStart: its leading
+// --no-defaults / --defaults-file / --defaults-extra-file decide the option
+// files (reference/mysqld.md §1.2), and its other --options come after every
+// file.
+func serverEntries(units []*systemd.Unit) ([]mycnf.Entry, []mycnf.Option, error) {
+	defaults := func() []mycnf.Entry {
+		var es []mycnf.Entry
+		for _, p := range mycnf.DefaultFiles {
+			es = append(es, mycnf.Entry{Path: p, Origin: source.Named("default option file")})
+		}
+		return es
+	}
+	if len(units) == 0 {
+		return defaults(), nil, nil
+	}
+	u := units[0]
+	a, ok := u.Last("Service", "ExecStart")
+	if !ok {
+		return defaults(), nil, nil
+	}
+	argv, err := systemd.SplitCommand(a.Value)
+	if err != nil {
+		return nil, nil, source.Errorf(a.ValuePos, "ExecStart: %v", err)
+	}
+	entries := defaults()
+	var opts []mycnf.Option
+	leading := true
+	for _, arg := range argv[min(1, len(argv)):] {
+		if !strings.HasPrefix(arg, "--") {
+			leading = false
+			continue
+		}
+		name, val, hasVal := strings.Cut(arg[2:], "=")
+		if leading {
+			switch name {
+			case "no-defaults":
+				entries = nil
+				continue
+			case "defaults-file":
+				entries = []mycnf.Entry{{Path: val, Required: true, Origin: source.At(a.ValuePos)}}
+				continue
+			case "defaults-extra-file":
+				entries = append(entries, mycnf.Entry{Path: val, Required: true, Origin: source.At(a.ValuePos)})
+				continue
+			case "defaults-group-suffix", "print-defaults":
+				continue
+			}
+		}
+		leading = false
+		opts = append(opts, mycnf.Option{Line: mycnf.Line{Kind: mycnf.OptionLine, Pos: a.ValuePos, Name: name,
+			Value: val, RawValue: val, HasValue: hasVal, ValuePos: a.ValuePos, InGroup: ""}, File: a.ValuePos.Path})
+	}
+	return entries, opts, nil
+}
+
+// String describes the facts briefly, for --verbose.
+func (f *Facts) String() string {
+	var b strings.Builder
+	for _, u := range f.Units {
+		fmt.Fprintf(&b, "unit %s: %s\n", u.Name, u.Path)
+	}
+	if f.Options != nil {
+		for _, file := range f.Options.Files {
+			fmt.Fprintf(&b, "option file: %s\n", file.Path)
+		}
+	}
+	for _, s := range f.Skipped {
+		fmt.Fprintf(&b, "skipped %s: %s\n", s.Path, s.Reason)
+	}
+	return b.String()
+}
