@@ -106,6 +106,8 @@ func TestExitCodes(t *testing.T) {
 	write("badvalue/etc/mysql/my.cnf", "[mysqld]\nmax_connections = 1.5G\n")
 	write("missingdir/etc/mysql/my.cnf", "[mysqld]\n!includedir /etc/mysql/nope.d\n")
 	write("binary/etc/mysql/my.cnf", "[mysqld]\nx=\x00\n")
+	write("cycle/etc/mysql/my.cnf", "[mysqld]\n!include /etc/mysql/my.cnf\n")
+	write("unknown/etc/mysql/my.cnf", "[mysqld]\nmax_conections = 10\n")
 	base := []string{"--server=mysql-8.4", "--nofile=10000"}
 	tests := []struct {
 		name   string
@@ -122,6 +124,8 @@ func TestExitCodes(t *testing.T) {
 		{"bad value", []string{"lint", "badvalue"}, 2, "etc/mysql/my.cnf:2:19:"},
 		{"missing includedir", []string{"lint", "missingdir"}, 2, "etc/mysql/my.cnf:2:13: !includedir"},
 		{"binary", []string{"lint", "binary"}, 2, "NUL byte on line 2"},
+		{"include cycle", []string{"lint", "cycle"}, 2, "etc/mysql/my.cnf:2:1: !include cycle: etc/mysql/my.cnf -> etc/mysql/my.cnf"},
+		{"unknown option is a finding, not bad input", []string{"lint", "unknown"}, 1, ""},
 		{"flag after path", []string{"lint", "clean", "--format", "json"}, 2, "flag \"--format\" after a path"},
 		{"bad format", []string{"lint", "--format", "xml", "clean"}, 2, "unknown format"},
 		{"bad fail-on", []string{"lint", "--fail-on", "loud", "clean"}, 2, "unknown severity"},

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -129,7 +130,7 @@ func (w *walker) classify(p string) error {
 	}
 	f, err := w.root.ReadFile(p)
 	if err != nil {
-		if looksLikeOptionFile(name, nil) {
+		if strings.HasSuffix(name, ".cnf") {
 			return err // a file conncap must read and cannot
 		}
 		w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: p, Reason: reason(err)})
@@ -165,34 +166,22 @@ func inUnitPath(p string) bool {
 	return p == "etc/systemd/system.conf" || strings.HasPrefix(p, "etc/systemd/") || strings.HasPrefix(p, "run/systemd/") || strings.HasPrefix(p, "usr/lib/systemd/") || strings.HasPrefix(p, "lib/systemd/")
 }
 
-// looksLikeOptionFile recognises a mysqld option file: a *.cnf name, or a
-// my.cnf-like name, or content whose first meaningful line is a [group]
-// header naming a server group, or an !include directive.
+// serverGroupHeader matches a group header of a group some server reads.
+var serverGroupHeader = regexp.MustCompile(`(?i)^\[(mysqld|server|mariadb|mariadbd|client-server|galera)(-[0-9]+\.[0-9]+)?\s*\]\s*([#;].*)?$`)
+
+// looksLikeOptionFile recognises a mysqld option file: a *.cnf or my.cnf
+// name, or content whose first meaningful line is an !include directive or
+// the header of a group a server reads.
 func looksLikeOptionFile(name string, src []byte) bool {
-	if strings.HasSuffix(name, ".cnf") || name == "my.cnf" {
+	if strings.HasSuffix(name, ".cnf") {
 		return true
-	}
-	if src == nil {
-		return false
 	}
 	for line := range bytes.SplitSeq(src, []byte("\n")) {
 		t := bytes.TrimSpace(line)
 		if len(t) == 0 || t[0] == '#' || t[0] == ';' {
 			continue
 		}
-		if bytes.HasPrefix(t, []byte("!include")) {
-			return true
-		}
-		if t[0] != '[' {
-			return false
-		}
-		g := strings.ToLower(string(t))
-		for _, pre := range []string{"[mysqld", "[mariadb", "[server]", "[client-server]", "[galera]"} {
-			if strings.HasPrefix(g, pre) {
-				return true
-			}
-		}
-		return false
+		return bytes.HasPrefix(t, []byte("!include")) || serverGroupHeader.Match(t)
 	}
 	return false
 }
@@ -220,7 +209,7 @@ func (w *walker) finish(ctx context.Context) error {
 	}
 	w.facts.DefaultNoFile = def
 
-	entries, cmdline, err := serverEntries(units)
+	entries, cmdline, err := serverEntries(ctx, w.root, units)
 	if err != nil {
 		return err
 	}
@@ -230,9 +219,6 @@ func (w *walker) finish(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// Option files that nothing the server reads includes, and that no other
-	// such file includes, are entry points of their own (a repository's
-	// conf.d fragments mounted into a container, a my.cnf outside /etc).
 	read := map[string]bool{}
 	for _, f := range set.Files {
 		read[f.Path] = true
@@ -243,6 +229,18 @@ func (w *walker) finish(ctx context.Context) error {
 			rest = append(rest, p)
 		}
 	}
+	if len(set.Files) > 0 {
+		// A tree with the server's own entry files is a machine's /etc:
+		// what they do not include, the server does not read.
+		for _, p := range rest {
+			w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: p, Reason: "option file the server does not read (nothing it reads includes it)"})
+		}
+		w.facts.Entries, w.facts.Options = entries, set
+		return nil
+	}
+	// A repository without them: option files that no other found file
+	// includes are entry points of their own (conf.d fragments mounted
+	// into a container, a my.cnf kept outside /etc), in path order.
 	includedBy := map[string]bool{}
 	for _, p := range rest {
 		s, err := loader.Load(ctx, []mycnf.Entry{{Path: p, Required: true, Origin: source.Named("found in " + p)}})
@@ -284,31 +282,33 @@ func isServerUnit(u *systemd.Unit) bool {
 	return false
 }
 
-// serverEntries reads the first server unit's ExecStart: its leading
-// --no-defaults / --defaults-file / --defaults-extra-file decide the option
-// files (reference/mysqld.md §1.2), and its other --options come after every
-// file.
-func serverEntries(units []*systemd.Unit) ([]mycnf.Entry, []mycnf.Option, error) {
-	defaults := func() []mycnf.Entry {
-		var es []mycnf.Entry
-		for _, p := range mycnf.DefaultFiles {
-			es = append(es, mycnf.Entry{Path: p, Origin: source.Named("default option file")})
-		}
-		return es
+// serverEntries reads the first server unit's ExecStart, with $VAR taken
+// from its Environment= and EnvironmentFile= (MYSQLD_OPTS in Debian's unit):
+// its leading --no-defaults / --defaults-file / --defaults-extra-file decide
+// the option files (reference/mysqld.md §1.2), and its other --options come
+// after every file.
+func serverEntries(ctx context.Context, root *sysroot.Root, units []*systemd.Unit) ([]mycnf.Entry, []mycnf.Option, error) {
+	var entries []mycnf.Entry
+	for _, p := range mycnf.DefaultFiles {
+		entries = append(entries, mycnf.Entry{Path: p, Origin: source.Named("default option file")})
 	}
 	if len(units) == 0 {
-		return defaults(), nil, nil
+		return entries, nil, nil
 	}
 	u := units[0]
-	a, ok := u.Last("Service", "ExecStart")
-	if !ok {
-		return defaults(), nil, nil
-	}
-	argv, err := systemd.SplitCommand(a.Value)
+	cmds, err := u.Exec("ExecStart")
 	if err != nil {
-		return nil, nil, source.Errorf(a.ValuePos, "ExecStart: %v", err)
+		return nil, nil, err
 	}
-	entries := defaults()
+	if len(cmds) == 0 {
+		return entries, nil, nil
+	}
+	cmd := cmds[len(cmds)-1]
+	env, err := u.Environment(ctx, root)
+	if err != nil {
+		return nil, nil, err
+	}
+	argv := cmd.ExpandEnv(env.Map())
 	var opts []mycnf.Option
 	leading := true
 	for _, arg := range argv[min(1, len(argv)):] {
@@ -323,18 +323,18 @@ func serverEntries(units []*systemd.Unit) ([]mycnf.Entry, []mycnf.Option, error)
 				entries = nil
 				continue
 			case "defaults-file":
-				entries = []mycnf.Entry{{Path: val, Required: true, Origin: source.At(a.ValuePos)}}
+				entries = []mycnf.Entry{{Path: val, Required: true, Origin: source.At(cmd.Pos)}}
 				continue
 			case "defaults-extra-file":
-				entries = append(entries, mycnf.Entry{Path: val, Required: true, Origin: source.At(a.ValuePos)})
+				entries = append(entries, mycnf.Entry{Path: val, Required: true, Origin: source.At(cmd.Pos)})
 				continue
 			case "defaults-group-suffix", "print-defaults":
 				continue
 			}
 		}
 		leading = false
-		opts = append(opts, mycnf.Option{Line: mycnf.Line{Kind: mycnf.OptionLine, Pos: a.ValuePos, Name: name,
-			Value: val, RawValue: val, HasValue: hasVal, ValuePos: a.ValuePos, InGroup: ""}, File: a.ValuePos.Path})
+		opts = append(opts, mycnf.Option{Line: mycnf.Line{Kind: mycnf.OptionLine, Pos: cmd.Pos, Name: name,
+			Value: val, RawValue: val, HasValue: hasVal, ValuePos: cmd.Pos}, File: cmd.Pos.Path})
 	}
 	return entries, opts, nil
 }

@@ -279,7 +279,11 @@ func nofile(f *discover.Facts, opt Options, u *systemd.Unit) (source.Value[syste
 			return l, nil
 		}
 		d := f.DefaultNoFile
-		d.Origin.Note = u.Name + " sets no LimitNOFILE; " + d.Origin.Note
+		if d.Origin.Note == "" {
+			d.Origin.Note = u.Name + " sets no LimitNOFILE: the manager's DefaultLimitNOFILE"
+		} else {
+			d.Origin.Note = u.Name + " sets no LimitNOFILE; " + d.Origin.Note
+		}
 		return d, nil
 	}
 	d := f.DefaultNoFile

@@ -1,0 +1,198 @@
+package discover_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/conncap/conncap/inputs/discover"
+	"github.com/conncap/conncap/inputs/sysroot"
+)
+
+func tree(t *testing.T, files map[string]string) *sysroot.Root {
+	t.Helper()
+	dir := t.TempDir()
+	for p, c := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if target, ok := strings.CutPrefix(c, "->"); ok {
+			if err := os.Symlink(target, full); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	root, err := sysroot.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+type summary struct {
+	Units       []string
+	Entries     []string
+	Files       []string
+	Options     []string
+	CommandLine []string
+	Skipped     []string
+}
+
+func summarize(f *discover.Facts) summary {
+	var s summary
+	for _, u := range f.Units {
+		s.Units = append(s.Units, u.Name+"="+u.Path)
+	}
+	for _, e := range f.Entries {
+		s.Entries = append(s.Entries, e.Path)
+	}
+	for _, file := range f.Options.Files {
+		s.Files = append(s.Files, file.Path)
+	}
+	for _, o := range f.Options.Options {
+		s.Options = append(s.Options, "["+o.InGroup+"]"+o.Arg())
+	}
+	for _, o := range f.CommandLine {
+		s.CommandLine = append(s.CommandLine, o.Arg())
+	}
+	for _, k := range f.Skipped {
+		s.Skipped = append(s.Skipped, k.Path)
+	}
+	return s
+}
+
+func TestWalk(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  summary
+	}{
+		{
+			name: "option files are recognised by content; others are skipped",
+			files: map[string]string{
+				"deploy/mysql/server.conf": "# tuning\n[mysqld]\nmax_connections = 300\n",
+				"deploy/values.yaml":       "replicas: 3\n",
+				"deploy/php.ini":           "[PHP]\nmemory_limit = 128M\n",
+				"README.md":                "[mysqld] is the server group\n",
+			},
+			want: summary{
+				Entries: []string{"/etc/my.cnf", "/etc/mysql/my.cnf", "deploy/mysql/server.conf"},
+				Files:   []string{"deploy/mysql/server.conf"},
+				Options: []string{"[mysqld]--max_connections=300"},
+				Skipped: []string{"README.md", "deploy/php.ini", "deploy/values.yaml"},
+			},
+		},
+		{
+			name: "a file another found file includes is not an entry point of its own",
+			files: map[string]string{
+				"mysql/my.cnf":         "[mysqld]\nwait_timeout = 60\n!includedir /mysql/conf.d\n",
+				"mysql/conf.d/a.cnf":   "[mysqld]\nmax_connections = 100\n",
+				"mysql/conf.d/b.cnf":   "[client]\nuser = app\n",
+				"mysql/extra/solo.cnf": "[mariadb]\nmax_user_connections = 5\n",
+			},
+			want: summary{
+				Entries: []string{"/etc/my.cnf", "/etc/mysql/my.cnf", "mysql/extra/solo.cnf", "mysql/my.cnf"},
+				Files:   []string{"mysql/extra/solo.cnf", "mysql/my.cnf", "mysql/conf.d/a.cnf", "mysql/conf.d/b.cnf"},
+				Options: []string{"[mariadb]--max_user_connections=5", "[mysqld]--wait_timeout=60", "[mysqld]--max_connections=100", "[client]--user=app"},
+			},
+		},
+		{
+			name: "the default files through Debian's absolute symlinks are read once",
+			files: map[string]string{
+				"etc/mysql/my.cnf":                       "->/etc/alternatives/my.cnf",
+				"etc/alternatives/my.cnf":                "->/etc/mysql/mariadb.cnf",
+				"etc/mysql/mariadb.cnf":                  "[client-server]\n!includedir /etc/mysql/mariadb.conf.d/\n",
+				"etc/mysql/mariadb.conf.d/50-server.cnf": "[mysqld]\nmax_connections = 300\n",
+			},
+			want: summary{
+				Entries: []string{"/etc/my.cnf", "/etc/mysql/my.cnf"},
+				Files:   []string{"etc/mysql/mariadb.cnf", "etc/mysql/mariadb.conf.d/50-server.cnf"},
+				Options: []string{"[mysqld]--max_connections=300"},
+			},
+		},
+		{
+			name: "ExecStart --defaults-file replaces the default files; $MYSQLD_OPTS is expanded",
+			files: map[string]string{
+				"etc/my.cnf":         "[mysqld]\nmax_connections = 1\n",
+				"etc/mysql/main.cnf": "[mysqld]\nmax_connections = 200\n",
+				"lib/systemd/system/mariadb.service": "[Service]\nEnvironment=MYSQLD_OPTS=--max-connections=250\n" +
+					"ExecStart=/usr/sbin/mariadbd --defaults-file=/etc/mysql/main.cnf $MYSQLD_OPTS\nLimitNOFILE=32768\n",
+			},
+			want: summary{
+				Units:       []string{"mariadb.service=lib/systemd/system/mariadb.service"},
+				Entries:     []string{"/etc/mysql/main.cnf"},
+				Files:       []string{"etc/mysql/main.cnf"},
+				Options:     []string{"[mysqld]--max_connections=200"},
+				CommandLine: []string{"--max-connections=250"},
+				Skipped:     []string{"etc/my.cnf"},
+			},
+		},
+		{
+			name: "a server unit outside the search path is read with its drop-ins",
+			files: map[string]string{
+				"deploy/db.service":              "[Service]\nExecStart=/usr/sbin/mysqld\n",
+				"deploy/db.service.d/limit.conf": "[Service]\nLimitNOFILE=4096\n",
+				"deploy/web.service":             "[Service]\nExecStart=/usr/bin/nginx\n",
+			},
+			want: summary{
+				Units:   []string{"db.service=deploy/db.service"},
+				Entries: []string{"/etc/my.cnf", "/etc/mysql/my.cnf"},
+			},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			root := tree(t, tc.files)
+			f, err := discover.Walk(context.Background(), root, []string{"."})
+			if err != nil {
+				t.Fatalf("Walk() error: %v", err)
+			}
+			if diff := cmp.Diff(tc.want, summarize(f)); diff != "" {
+				t.Errorf("Walk() mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestWalkErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"include cycle", map[string]string{
+			"etc/my.cnf": "[mysqld]\n!include /etc/a.cnf\n",
+			"etc/a.cnf":  "[mysqld]\n!include /etc/my.cnf\n",
+		}, "!include cycle: etc/my.cnf -> etc/a.cnf -> etc/my.cnf"},
+		{"option file that is binary", map[string]string{"etc/my.cnf": "[mysqld]\n\x00\x01"}, "NUL byte on line 2"},
+		{"symlink loop", map[string]string{"etc/my.cnf": "->/etc/my.cnf"}, "too many levels of symbolic links"},
+		{"entry file error", map[string]string{"etc/my.cnf": "max_connections=1\n"}, "etc/my.cnf:1:1: option without preceding group"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := discover.Walk(context.Background(), tree(t, tc.files), []string{"."})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Walk() error = %v, want one containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestWalkCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := discover.Walk(ctx, tree(t, map[string]string{"etc/my.cnf": "[mysqld]\n"}), []string{"."})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Walk() error = %v, want context.Canceled", err)
+	}
+}
