@@ -139,6 +139,39 @@ func (p *Pass) Reportf(pos source.Pos, format string, args ...any) {
 
 var directive = regexp.MustCompile(`^conncap:ignore\s+([a-z0-9,-]+)(?:\s+(.*))?$`)
 
+// BadDirective reports a conncap: comment that is malformed or gives no
+// reason. The driver reports it; the rule is here for its documentation.
+var BadDirective = &Rule{
+	ID:       "bad-directive",
+	Severity: Warning,
+	Summary:  "malformed conncap:ignore comment, or one without a reason",
+	Doc: Doc{
+		Why: "A suppression is a decision someone else will have to trust later. Without a reason nobody can tell a " +
+			"considered exception from a silenced alarm, so conncap does not apply a suppression that gives none.",
+		Fix: "Write \"# conncap:ignore RULE[,RULE] why this does not apply\" on the line of the finding or the line above.",
+		Example: Example{Files: map[string]string{
+			"etc/mysql/my.cnf": "[mysqld]\n# conncap:ignore wait-timeout-long\nwait_timeout = 28800\n",
+		}},
+	},
+	Run: func(*Pass) {},
+}
+
+// UnusedDirective reports a suppression that no longer matches a finding.
+var UnusedDirective = &Rule{
+	ID:       "unused-directive",
+	Severity: Warning,
+	Summary:  "conncap:ignore comment that matches no finding",
+	Doc: Doc{
+		Why: "A suppression that matches nothing is left over from a fixed problem or names the wrong rule or line; " +
+			"it will silently swallow the next real finding there.",
+		Fix: "Remove the comment, or move it to the line of the finding (or the line above) and name the right rule.",
+		Example: Example{Files: map[string]string{
+			"etc/mysql/my.cnf": "[mysqld]\n# conncap:ignore wait-timeout-long we recycle connections hourly\nwait_timeout = 120\n",
+		}},
+	},
+	Run: func(*Pass) {},
+}
+
 // Run runs the rules on the analysis, applies severities and suppressions,
 // and returns the findings sorted by position.
 func Run(a *planner.Analysis, rules []*Rule, cfg *Config) []Diagnostic {
@@ -147,10 +180,7 @@ func Run(a *planner.Analysis, rules []*Rule, cfg *Config) []Diagnostic {
 	}
 	var all []Diagnostic
 	for _, r := range rules {
-		sev := r.Severity
-		if s, ok := cfg.Severity[r.ID]; ok {
-			sev = s
-		}
+		sev := cfg.severity(r)
 		if sev == Off {
 			continue
 		}
@@ -161,15 +191,22 @@ func Run(a *planner.Analysis, rules []*Rule, cfg *Config) []Diagnostic {
 		}
 		all = append(all, found...)
 	}
-	all = suppress(a, all)
+	all = suppress(a, all, cfg)
 	Sort(all)
-	return all
+	return Compact(all)
+}
+
+func (c *Config) severity(r *Rule) Severity {
+	if s, ok := c.Severity[r.ID]; ok {
+		return s
+	}
+	return r.Severity
 }
 
 // suppress drops findings silenced by a "conncap:ignore RULE reason" comment
 // on their line or the line above, and reports directives without a reason
-// or that silence nothing.
-func suppress(a *planner.Analysis, ds []Diagnostic) []Diagnostic {
+// (which silence nothing) or that silence nothing.
+func suppress(a *planner.Analysis, ds []Diagnostic, cfg *Config) []Diagnostic {
 	type dir struct {
 		pos    source.Pos
 		rules  []string
@@ -177,14 +214,22 @@ func suppress(a *planner.Analysis, ds []Diagnostic) []Diagnostic {
 		used   bool
 	}
 	var dirs []*dir
+	var meta []Diagnostic
+	report := func(r *Rule, pos source.Pos, format string, args ...any) {
+		if sev := cfg.severity(r); sev != Off {
+			meta = append(meta, Diagnostic{Rule: r.ID, Severity: sev, Pos: pos, Message: fmt.Sprintf(format, args...)})
+		}
+	}
 	for _, c := range a.Comments {
 		m := directive.FindStringSubmatch(strings.TrimSpace(c.Text))
-		if m == nil {
-			ds = append(ds, Diagnostic{Rule: "bad-directive", Severity: Warning, Pos: c.Pos,
-				Message: fmt.Sprintf("malformed conncap directive %q: want \"conncap:ignore RULE reason\"", c.Text)})
-			continue
+		switch {
+		case m == nil:
+			report(BadDirective, c.Pos, "malformed conncap directive %q: want \"conncap:ignore RULE reason\"", c.Text)
+		case strings.TrimSpace(m[2]) == "":
+			report(BadDirective, c.Pos, "conncap:ignore %s has no reason, so it is not applied: say why the finding does not apply", m[1])
+		default:
+			dirs = append(dirs, &dir{pos: c.Pos, rules: strings.Split(m[1], ","), reason: strings.TrimSpace(m[2])})
 		}
-		dirs = append(dirs, &dir{pos: c.Pos, rules: strings.Split(m[1], ","), reason: strings.TrimSpace(m[2])})
 	}
 	out := ds[:0:0]
 	for _, d := range ds {
@@ -199,16 +244,11 @@ func suppress(a *planner.Analysis, ds []Diagnostic) []Diagnostic {
 		}
 	}
 	for _, s := range dirs {
-		switch {
-		case s.reason == "":
-			out = append(out, Diagnostic{Rule: "bad-directive", Severity: Warning, Pos: s.pos,
-				Message: fmt.Sprintf("conncap:ignore %s has no reason: say why the finding does not apply", strings.Join(s.rules, ","))})
-		case !s.used:
-			out = append(out, Diagnostic{Rule: "unused-directive", Severity: Warning, Pos: s.pos,
-				Message: fmt.Sprintf("conncap:ignore %s matches no finding on this line or the next: remove it", strings.Join(s.rules, ","))})
+		if !s.used {
+			report(UnusedDirective, s.pos, "conncap:ignore %s matches no finding on this line or the next: remove it", strings.Join(s.rules, ","))
 		}
 	}
-	return out
+	return append(out, meta...)
 }
 
 // Sort orders findings by position, rule and message and drops exact duplicates.

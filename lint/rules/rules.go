@@ -24,6 +24,8 @@ func All() []*lint.Rule {
 		WaitTimeoutLong,
 		DuplicateOption,
 		OptionFileIgnored,
+		lint.BadDirective,
+		lint.UnusedDirective,
 	}
 }
 
