@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/conncap/conncap/inputs/sysroot/sysroottest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -89,25 +91,17 @@ func TestExamples(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
-	dir := t.TempDir()
-	write := func(p, s string) {
-		full := filepath.Join(dir, p)
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(s), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	write("clean/etc/mysql/my.cnf", "[mysqld]\nwait_timeout = 120\n")
-	write("info/etc/mysql/my.cnf", "[mysqld]\nwait_timeout = 100\n!includedir /etc/mysql/conf.d\n")
-	write("info/etc/mysql/conf.d/a.cnf", "[mysqld]\nwait_timeout = 120\n")
-	write("bad/etc/mysql/my.cnf", "max_connections = 10\n[mysqld]\n")
-	write("badvalue/etc/mysql/my.cnf", "[mysqld]\nmax_connections = 1.5G\n")
-	write("missingdir/etc/mysql/my.cnf", "[mysqld]\n!includedir /etc/mysql/nope.d\n")
-	write("binary/etc/mysql/my.cnf", "[mysqld]\nx=\x00\n")
-	write("cycle/etc/mysql/my.cnf", "[mysqld]\n!include /etc/mysql/my.cnf\n")
-	write("unknown/etc/mysql/my.cnf", "[mysqld]\nmax_conections = 10\n")
+	dir := sysroottest.Dir(t, map[string]string{
+		"clean/etc/mysql/my.cnf":      "[mysqld]\nwait_timeout = 120\n",
+		"info/etc/mysql/my.cnf":       "[mysqld]\nwait_timeout = 100\n!includedir /etc/mysql/conf.d\n",
+		"info/etc/mysql/conf.d/a.cnf": "[mysqld]\nwait_timeout = 120\n",
+		"bad/etc/mysql/my.cnf":        "max_connections = 10\n[mysqld]\n",
+		"badvalue/etc/mysql/my.cnf":   "[mysqld]\nmax_connections = 1.5G\n",
+		"missingdir/etc/mysql/my.cnf": "[mysqld]\n!includedir /etc/mysql/nope.d\n",
+		"binary/etc/mysql/my.cnf":     "[mysqld]\nx=\x00\n",
+		"cycle/etc/mysql/my.cnf":      "[mysqld]\n!include /etc/mysql/my.cnf\n",
+		"unknown/etc/mysql/my.cnf":    "[mysqld]\nmax_conections = 10\n",
+	})
 	base := []string{"--server=mysql-8.4", "--nofile=10000"}
 	tests := []struct {
 		name   string

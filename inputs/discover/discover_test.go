@@ -3,8 +3,6 @@ package discover_test
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -12,32 +10,10 @@ import (
 
 	"github.com/conncap/conncap/inputs/discover"
 	"github.com/conncap/conncap/inputs/sysroot"
+	"github.com/conncap/conncap/inputs/sysroot/sysroottest"
 )
 
-func tree(t *testing.T, files map[string]string) *sysroot.Root {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if target, ok := strings.CutPrefix(c, "->"); ok {
-			if err := os.Symlink(target, full); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	root, err := sysroot.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
+func tree(t *testing.T, files map[string]string) *sysroot.Root { return sysroottest.Root(t, files) }
 
 type summary struct {
 	Units       []string

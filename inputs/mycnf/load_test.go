@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,34 +14,11 @@ import (
 	"github.com/conncap/conncap/inputs/mycnf"
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/inputs/sysroot"
+	"github.com/conncap/conncap/inputs/sysroot/sysroottest"
 )
 
-// tree writes files (and symlinks, whose content starts with "->") under a
-// new temporary root. Paths are slash-separated and relative to the root.
-func tree(t *testing.T, files map[string]string) *sysroot.Root {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		var err error
-		if target, ok := strings.CutPrefix(content, "->"); ok {
-			err = os.Symlink(target, p)
-		} else {
-			err = os.WriteFile(p, []byte(content), 0o644)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	root, err := sysroot.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
+// tree builds a sysroot (see sysroottest.Dir for the notation).
+func tree(t *testing.T, files map[string]string) *sysroot.Root { return sysroottest.Root(t, files) }
 
 func rootPos(path string, line, col int) source.Pos {
 	return source.Pos{Path: path, Line: line, Col: col}

@@ -3,35 +3,15 @@ package sysroot_test
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/conncap/conncap/inputs/sysroot"
+	"github.com/conncap/conncap/inputs/sysroot/sysroottest"
 )
 
-// tree builds a directory from path → content; content "->target" makes a symlink.
-func tree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if target, ok := strings.CutPrefix(c, "->"); ok {
-			if err := os.Symlink(target, full); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+func tree(t *testing.T, files map[string]string) string { return sysroottest.Dir(t, files) }
 
 func TestResolveAndRead(t *testing.T) {
 	dir := tree(t, map[string]string{

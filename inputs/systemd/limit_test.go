@@ -2,8 +2,6 @@ package systemd
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -11,6 +9,7 @@ import (
 
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/inputs/sysroot"
+	"github.com/conncap/conncap/inputs/sysroot/sysroottest"
 )
 
 // The expected values were checked against systemd 252 ("systemd --test",
@@ -99,36 +98,8 @@ func TestLimitString(t *testing.T) {
 	}
 }
 
-// tree writes files under a new temporary directory and returns a Root on
-// it. A content starting with "-> " makes a symlink to the rest; "<dir>"
-// makes an empty directory.
-func tree(t testing.TB, files map[string]string) *sysroot.Root {
-	t.Helper()
-	dir := t.TempDir()
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		var err error
-		switch {
-		case strings.HasPrefix(content, "-> "):
-			err = os.Symlink(strings.TrimPrefix(content, "-> "), p)
-		case content == "<dir>":
-			err = os.MkdirAll(p, 0o755)
-		default:
-			err = os.WriteFile(p, []byte(content), 0o644)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	root, err := sysroot.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return root
-}
+// tree builds a sysroot (see sysroottest.Dir for the notation).
+func tree(t testing.TB, files map[string]string) *sysroot.Root { return sysroottest.Root(t, files) }
 
 func TestDefaultLimitNOFILE(t *testing.T) {
 	at := func(p string, line, col int) source.Origin {

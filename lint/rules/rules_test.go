@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/conncap/conncap/inputs/sysroot/sysroottest"
 	"github.com/conncap/conncap/lint"
 	"github.com/conncap/conncap/lint/linttest"
 	"github.com/conncap/conncap/lint/rules"
@@ -51,17 +52,7 @@ func TestCatalogue(t *testing.T) {
 func TestDocExamples(t *testing.T) {
 	for _, r := range rules.All() {
 		t.Run(r.ID, func(t *testing.T) {
-			dir := t.TempDir()
-			for p, content := range r.Doc.Example.Files {
-				full := filepath.Join(dir, filepath.FromSlash(p))
-				if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(full, []byte(content), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			a, cfg := linttest.Analyze(t, dir, r.Doc.Example.Args)
+			a, cfg := linttest.Analyze(t, sysroottest.Dir(t, r.Doc.Example.Files), r.Doc.Example.Args)
 			got := lint.Run(a, []*lint.Rule{r}, cfg)
 			if len(got) != 1 || got[0].Rule != r.ID {
 				t.Errorf("example gives %d findings, want exactly one from %s: %+v", len(got), r.ID, got)

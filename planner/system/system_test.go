@@ -2,35 +2,19 @@ package system_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/conncap/conncap/inputs/discover"
-	"github.com/conncap/conncap/inputs/sysroot"
+	"github.com/conncap/conncap/inputs/sysroot/sysroottest"
 	"github.com/conncap/conncap/planner/system"
 )
 
 func build(t *testing.T, files map[string]string, opt system.Options) (*system.Server, error) {
 	t.Helper()
-	dir := t.TempDir()
-	for p, c := range files {
-		full := filepath.Join(dir, filepath.FromSlash(p))
-		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	root, err := sysroot.New(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := discover.Walk(context.Background(), root, []string{"."})
+	f, err := discover.Walk(context.Background(), sysroottest.Root(t, files), []string{"."})
 	if err != nil {
 		t.Fatal(err)
 	}
