@@ -68,6 +68,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 // commonFlags are the flags every reading command takes.
 func commonFlags() []cli.Flag {
 	return []cli.Flag{
+		&cli.StringFlag{Name: "config", Usage: "configuration `FILE` (default: .conncap.yaml in the working directory or the nearest parent)"},
 		&cli.StringFlag{Name: "root", Usage: "sysroot: absolute paths in configs resolve under `DIR`, nothing outside it is read (default: the single directory argument, else .)"},
 		&cli.StringFlag{Name: "server", Usage: "server flavor and version: mysql-8.0, mysql-8.4, mariadb-10.6, mariadb-10.11, mariadb-11.4 (default: detected, else mysql-8.4)"},
 		&cli.StringFlag{Name: "nofile", Usage: "RLIMIT_NOFILE of the server process as `SOFT[:HARD]` or infinity, when no unit declares it (e.g. in a container)"},

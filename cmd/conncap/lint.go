@@ -5,6 +5,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/conncap/conncap/inputs/config"
 	"github.com/conncap/conncap/lint"
 	"github.com/conncap/conncap/lint/format"
 	"github.com/conncap/conncap/lint/rules"
@@ -36,8 +37,10 @@ func runLint(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	cfg := &lint.Config{Thresholds: lint.DefaultThresholds()}
-	cfg.Thresholds.WaitTimeout = c.Int64("wait-timeout-threshold")
+	cfg, err := lintConfig(c, l.config)
+	if err != nil {
+		return err
+	}
 	ds := lint.Run(l.analysis, rules.All(), cfg)
 	if err := f.Format(c.App.Writer, format.Report{Findings: ds, Notes: l.analysis.Notes}, newSources(c.Context, l.root)); err != nil {
 		return fmt.Errorf("writing output: %w", err)
@@ -48,4 +51,27 @@ func runLint(c *cli.Context) error {
 		}
 	}
 	return nil
+}
+
+// lintConfig merges the configuration file's rule settings and thresholds
+// with the flags (flags win).
+func lintConfig(c *cli.Context, fc *config.Config) (*lint.Config, error) {
+	cfg := &lint.Config{Severity: map[string]lint.Severity{}, Thresholds: lint.DefaultThresholds()}
+	for _, id := range sortedKeys(fc.Rules) {
+		if _, ok := rules.ByID(id); !ok {
+			return nil, fmt.Errorf("%s: rules: unknown rule %q (see conncap rules)", fc.Path, id)
+		}
+		sev, err := lint.ParseSeverity(fc.Rules[id])
+		if err != nil {
+			return nil, fmt.Errorf("%s: rules.%s: %w", fc.Path, id, err)
+		}
+		cfg.Severity[id] = sev
+	}
+	if fc.Thresholds.WaitTimeout > 0 {
+		cfg.Thresholds.WaitTimeout = fc.Thresholds.WaitTimeout
+	}
+	if c.IsSet("wait-timeout-threshold") {
+		cfg.Thresholds.WaitTimeout = c.Int64("wait-timeout-threshold")
+	}
+	return cfg, nil
 }

@@ -9,21 +9,65 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/conncap/conncap/inputs/config"
 	"github.com/conncap/conncap/inputs/discover"
 	"github.com/conncap/conncap/inputs/sysroot"
 	"github.com/conncap/conncap/planner"
 )
 
-// loaded is one run's inputs: the sysroot, the facts and the analysis.
+// loaded is one run's inputs: the sysroot, the configuration and the analysis.
 type loaded struct {
 	root     *sysroot.Root
+	config   *config.Config
 	analysis *planner.Analysis
+}
+
+// loadConfig reads --config, else the first .conncap.yaml found from the
+// working directory upward; no file is an empty configuration.
+func loadConfig(c *cli.Context) (*config.Config, error) {
+	p := c.String("config")
+	if p == "" {
+		dir, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		for {
+			cand := filepath.Join(dir, config.FileName)
+			if _, err := os.Stat(cand); err == nil {
+				p = cand
+				break
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				return &config.Config{}, nil
+			}
+			dir = parent
+		}
+	}
+	src, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("--config: %w", err)
+	}
+	return config.Parse(displayPath(p), src)
+}
+
+// flagOr returns the flag's value when set on the command line, else the
+// configuration's.
+func flagOr(c *cli.Context, name, fromConfig string) string {
+	if c.IsSet(name) || fromConfig == "" {
+		return c.String(name)
+	}
+	return fromConfig
 }
 
 // load resolves --root and the paths, reads the facts and analyses them.
 // Every error it returns is bad input (exit 2).
 func load(c *cli.Context) (*loaded, error) {
 	if err := checkArgs(c); err != nil {
+		return nil, err
+	}
+	cfg, err := loadConfig(c)
+	if err != nil {
 		return nil, err
 	}
 	args := c.Args().Slice()
@@ -58,15 +102,19 @@ func load(c *cli.Context) (*loaded, error) {
 	if c.Bool("verbose") {
 		fmt.Fprintf(c.App.ErrWriter, "root: %s\n%s", root.Dir(), facts)
 	}
+	cpus := cfg.CPUs
+	if c.IsSet("cpus") {
+		cpus = c.Int("cpus")
+	}
 	a, err := planner.Analyze(facts, planner.Options{
-		Server: c.String("server"),
-		NoFile: c.String("nofile"),
-		CPUs:   c.Int("cpus"),
+		Server: flagOr(c, "server", cfg.Server),
+		NoFile: flagOr(c, "nofile", cfg.NoFile),
+		CPUs:   cpus,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &loaded{root: root, analysis: a}, nil
+	return &loaded{root: root, config: cfg, analysis: a}, nil
 }
 
 // rootSources reads snippet lines through the sysroot, caching files.
@@ -96,8 +144,8 @@ func (s *rootSources) Line(path string, n int) (string, bool) {
 	return lines[n-1], true
 }
 
-// displayRoot is how the root appears in output: relative when under the cwd.
-func displayRoot(dir string) string {
+// displayPath is how a host path appears in messages: relative when under the cwd.
+func displayPath(dir string) string {
 	wd, err := os.Getwd()
 	if err != nil {
 		return dir

@@ -101,6 +101,10 @@ func TestExitCodes(t *testing.T) {
 		"binary/etc/mysql/my.cnf":     "[mysqld]\nx=\x00\n",
 		"cycle/etc/mysql/my.cnf":      "[mysqld]\n!include /etc/mysql/my.cnf\n",
 		"unknown/etc/mysql/my.cnf":    "[mysqld]\nmax_conections = 10\n",
+		"cfg/quiet.yaml":              "rules:\n  unknown-option: info\n  wait-timeout-long: off\n",
+		"cfg/typo.yaml":               "rulez:\n  unknown-option: info\n",
+		"cfg/badrule.yaml":            "rules:\n  no-such-rule: off\n",
+		"cfg/threshold.yaml":          "thresholds:\n  wait_timeout: 60\n",
 	})
 	base := []string{"--server=mysql-8.4", "--nofile=10000"}
 	tests := []struct {
@@ -128,6 +132,12 @@ func TestExitCodes(t *testing.T) {
 		{"missing path", []string{"lint", "does-not-exist"}, 2, "does-not-exist"},
 		{"outside root", []string{"lint", "--root", "clean", "bad"}, 2, "outside the root"},
 		{"unknown rule", []string{"explain", "no-such-rule"}, 2, "unknown rule"},
+		{"config lowers a severity", []string{"lint", "--config", "cfg/quiet.yaml", "unknown"}, 0, ""},
+		{"config threshold", []string{"lint", "--config", "cfg/threshold.yaml", "clean"}, 1, ""},
+		{"flag beats config threshold", []string{"lint", "--config", "cfg/threshold.yaml", "--wait-timeout-threshold", "200", "clean"}, 0, ""},
+		{"config unknown key", []string{"lint", "--config", "cfg/typo.yaml", "clean"}, 2, "cfg/typo.yaml:1: field rulez not found"},
+		{"config unknown rule", []string{"lint", "--config", "cfg/badrule.yaml", "clean"}, 2, "unknown rule \"no-such-rule\""},
+		{"missing config", []string{"lint", "--config", "cfg/none.yaml", "clean"}, 2, "--config"},
 		{"explain", []string{"explain", "wait-timeout-long"}, 0, ""},
 		{"rules", []string{"rules"}, 0, ""},
 	}

@@ -641,7 +641,15 @@ func (g *gen) numeric(o *option, probe func(...string) []string) {
 		return got, err == nil && got <= val
 	}
 	g1, ok := printed(v)
-	if !ok || g1 == 0 || int64(g1-1) < lo {
+	if !ok || g1 == 0 {
+		return
+	}
+	if int64(g1-1) < lo {
+		// g1-1 would be clamped to the minimum: settle for the first probe,
+		// which names a power-of-two block exactly.
+		if b := v - g1 + 1; g1 < v && b&(b-1) == 0 && g1%b == 0 {
+			o.block = strconv.FormatUint(b, 10)
+		}
 		return
 	}
 	g2, ok := printed(g1 - 1)
