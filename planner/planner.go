@@ -6,6 +6,7 @@ package planner
 import (
 	"github.com/conncap/conncap/inputs/discover"
 	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/planner/demand"
 	"github.com/conncap/conncap/planner/system"
 )
 
@@ -14,10 +15,17 @@ type Options = system.Options
 
 // Analysis is everything rules and commands read.
 type Analysis struct {
-	Facts    *discover.Facts
-	Server   *system.Server
-	Comments []Comment // conncap: directives found in the inputs
-	Notes    []string  // assumptions, said in the output
+	Facts  *discover.Facts
+	Server *system.Server
+	// Services are the application tiers that connect to the server,
+	// Consumers the fixed connections beside them, and Demand the
+	// connections they open in each scenario against the server's
+	// effective max_connections.
+	Services  []*system.Service
+	Consumers []demand.Consumer
+	Demand    []demand.Result
+	Comments  []Comment // conncap: directives found in the inputs
+	Notes     []string  // assumptions, said in the output
 }
 
 // Comment is a conncap: directive and where it was written.
@@ -33,6 +41,15 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 		return nil, err
 	}
 	a := &Analysis{Facts: f, Server: srv, Notes: srv.Notes}
+	a.Services = system.Services(f, opt)
+	var ds []demand.Service
+	for _, s := range a.Services {
+		ds = append(ds, s.Demand())
+	}
+	for _, c := range opt.Consumers {
+		a.Consumers = append(a.Consumers, demand.Consumer{Name: c.Name, Connections: c.Connections})
+	}
+	a.Demand = demand.Compute(ds, a.Consumers, int(srv.Effective.MaxConnections.V))
 	if f.Options != nil {
 		for _, c := range f.Options.Comments {
 			a.Comments = append(a.Comments, Comment{Pos: c.Pos, Text: c.Text})

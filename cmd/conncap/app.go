@@ -61,7 +61,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err.Error()}
 		},
-		Commands: []*cli.Command{lintCommand(), showCommand(), rulesCommand(), explainCommand()},
+		Commands: []*cli.Command{lintCommand(), planCommand(), showCommand(), rulesCommand(), explainCommand()},
 	}
 }
 
@@ -73,6 +73,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "server", Usage: "server flavor and version: mysql-8.0, mysql-8.4, mariadb-10.6, mariadb-10.11, mariadb-11.4 (default: detected, else mysql-8.4)"},
 		&cli.StringFlag{Name: "nofile", Usage: "RLIMIT_NOFILE of the server process as `SOFT[:HARD]` or infinity, when no unit declares it (e.g. in a container)"},
 		&cli.IntFlag{Name: "cpus", Usage: "CPUs of the server host (MariaDB sizes its thread pool from it; default: assumed 2)"},
+		&cli.IntFlag{Name: "nodes", Usage: "nodes a DaemonSet runs on (one pod per node; default 1)"},
 		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
 		&cli.BoolFlag{Name: "no-color", Usage: "no colours (also when NO_COLOR is set or output is not a terminal)"},
 		&cli.BoolFlag{Name: "verbose", Usage: "list the files read and skipped on stderr"},

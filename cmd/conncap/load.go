@@ -51,6 +51,14 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 	return config.Parse(displayPath(p), src)
 }
 
+// intFlagOr returns the int flag when set, else the configuration's value.
+func intFlagOr(c *cli.Context, name string, fromConfig int) int {
+	if c.IsSet(name) {
+		return c.Int(name)
+	}
+	return fromConfig
+}
+
 // flagOr returns the flag's value when set on the command line, else the
 // configuration's.
 func flagOr(c *cli.Context, name, fromConfig string) string {
@@ -102,14 +110,14 @@ func load(c *cli.Context) (*loaded, error) {
 	if c.Bool("verbose") {
 		fmt.Fprintf(c.App.ErrWriter, "root: %s\n%s", root.Dir(), facts)
 	}
-	cpus := cfg.CPUs
-	if c.IsSet("cpus") {
-		cpus = c.Int("cpus")
-	}
+	cpus := intFlagOr(c, "cpus", cfg.CPUs)
 	a, err := planner.Analyze(facts, planner.Options{
-		Server: flagOr(c, "server", cfg.Server),
-		NoFile: flagOr(c, "nofile", cfg.NoFile),
-		CPUs:   cpus,
+		Server:    flagOr(c, "server", cfg.Server),
+		NoFile:    flagOr(c, "nofile", cfg.NoFile),
+		CPUs:      cpus,
+		Nodes:     intFlagOr(c, "nodes", cfg.Nodes),
+		Services:  cfg.Services,
+		Consumers: cfg.Consumers,
 	})
 	if err != nil {
 		return nil, err

@@ -55,7 +55,7 @@ type table struct {
 // the data, not bad input.
 var tables = sync.OnceValue(func() map[string]*table {
 	m := map[string]*table{}
-	for _, s := range supported {
+	for _, s := range Supported() {
 		k := tableKey(s)
 		if _, ok := m[k]; ok {
 			continue
@@ -77,7 +77,7 @@ var tables = sync.OnceValue(func() map[string]*table {
 // table returns the option table of s; a Server that is not supported gets
 // the default server's table.
 func (s Server) table() *table {
-	if !slices.Contains(supported[:], s) {
+	if !s.IsSupported() {
 		s = Default()
 	}
 	return tables()[tableKey(s)]
@@ -95,11 +95,6 @@ func obsoleteText(note, name string) string {
 		return fmt.Sprintf("'%s' is MySQL 5.6 / 5.7 compatible option. To be implemented in later versions.", d)
 	}
 	return ""
-}
-
-var kindByName = map[string]Kind{
-	"string": KindString, "bool": KindBool, "int": KindInt, "uint": KindUint, "float": KindFloat,
-	"enum": KindEnum, "set": KindSet, "path": KindPath, "flag": KindFlag,
 }
 
 // parseTable parses a data file for server s: "name kind arg attrs default"
@@ -156,7 +151,7 @@ func parseFields(line string) (Var, string, error) {
 		return Var{}, "", fmt.Errorf("want name kind arg attrs [default], got %q", line)
 	}
 	v := Var{Name: f[0]}
-	kind, ok := kindByName[f[1]]
+	kind, ok := parseKind(f[1])
 	if !ok {
 		return v, "", fmt.Errorf("unknown kind %q", f[1])
 	}

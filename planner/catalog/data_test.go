@@ -233,3 +233,36 @@ func TestMariaDBPlugins(t *testing.T) {
 		t.Errorf("innodb_file_format: hidden %v, obsolete %q", v.Hidden, v.Obsolete)
 	}
 }
+
+func TestParseTableErrors(t *testing.T) {
+	tests := []struct {
+		name, src, wantErr string
+	}{
+		{"short line", "x uint req", "want name kind arg attrs"},
+		{"kind", "x number req - 1", `unknown kind "number"`},
+		{"name", "Max_Connections uint req - 1", "not canonical"},
+		{"arg", "x uint maybe - 1", "unknown argument form"},
+		{"range", "x uint req min=1 5", "min and max go together"},
+		{"order", "x uint req min=5,max=1 5", "max below min"},
+		{"number", "x uint req min=a,max=1 5", "invalid syntax"},
+		{"enum", "x enum req - a", "enum without values"},
+		{"attr", "x uint req colour=red 5", `unknown attribute "colour=red"`},
+		{"note", "x string opt note=gone", `unknown note "gone"`},
+		{"twice", "x uint req - 1\nx uint req - 2", "listed twice"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := parseTable(Default(), tc.src)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("parseTable(%q) error = %v, want %q", tc.src, err, tc.wantErr)
+			}
+		})
+	}
+	tab, err := parseTable(Server{MySQL, "8.0"}, "# comment\nx uint req v=8.4 1\nx uint req v=8.0 2\ny bool none -\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tab.vars) != 2 || tab.vars[0].Default != "2" || tab.vars[1].Default != "" || !tab.vars[0].Maximum {
+		t.Errorf("parseTable kept %+v", tab.vars)
+	}
+}

@@ -56,12 +56,14 @@ type Resolution struct {
 	Instance string
 }
 
-var specialPrefixes = map[Flavor][]string{
-	MySQL:   {"skip", "disable", "enable", "maximum", "loose"},
-	MariaDB: {"skip", "disable", "enable", "maximum", "loose", "autoset"},
+// specialPrefixes returns my_getopt's special option prefixes in the order
+// it tries them (special_opt_prefix[]).
+func specialPrefixes(f Flavor) []string {
+	if f == MariaDB {
+		return []string{"skip", "disable", "enable", "maximum", "loose", "autoset"}
+	}
+	return []string{"skip", "disable", "enable", "maximum", "loose"}
 }
-
-var keyCacheVars = []string{"key_buffer_size", "key_cache_block_size", "key_cache_division_limit", "key_cache_age_threshold"}
 
 // match is the result of looking a name up in one pass of the option parser.
 type match struct {
@@ -119,7 +121,7 @@ func (t *table) search(g []entry, name string, fold, abbrev bool) match {
 			return m
 		}
 		stripped := false
-		for _, p := range specialPrefixes[t.flavor] {
+		for _, p := range specialPrefixes(t.flavor) {
 			if len(s) > len(p)+1 && s[:len(p)] == p && s[len(p)] == '_' {
 				s, last, stripped = s[len(p)+1:], p, true
 				loose = loose || p == "loose"
@@ -223,11 +225,12 @@ func (t *table) spelling(g []entry, k string) string {
 	return t.vars[e.v].OptName
 }
 
+// isKeyCacheVar is MySQL's is_key_cache_variable_suffix(): the variables a
+// named key cache has, compared case-insensitively, '-' not being '_' here.
 func isKeyCacheVar(s string) bool {
-	for _, k := range keyCacheVars {
-		if asciiLower(s) == k {
-			return true
-		}
+	switch asciiLower(s) {
+	case "key_buffer_size", "key_cache_block_size", "key_cache_division_limit", "key_cache_age_threshold":
+		return true
 	}
 	return false
 }
@@ -310,7 +313,7 @@ func (s Server) Suggest(name string) string {
 	variants := []string{n}
 	for cur := n; ; {
 		p := ""
-		for _, sp := range specialPrefixes[t.flavor] {
+		for _, sp := range specialPrefixes(t.flavor) {
 			if strings.HasPrefix(cur, sp+"_") && len(cur) > len(sp)+1 {
 				p = sp
 				break

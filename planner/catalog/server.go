@@ -15,27 +15,30 @@ const (
 	MariaDB Flavor = "mariadb"
 )
 
-// Server is a flavor and a major.minor version, e.g. mysql-8.4.
+// Server is a flavor and a major.minor version, e.g. mysql-8.4. Its methods
+// treat a Server that is not one of Supported() as Default().
 type Server struct {
 	Flavor  Flavor
 	Version string // major.minor, e.g. "8.4", "10.11"
 }
 
-// supported lists the servers conncap models, in the order Supported returns.
-var supported = [...]Server{
-	{MySQL, "8.4"},
-	{MySQL, "8.0"},
-	{MariaDB, "10.6"},
-	{MariaDB, "10.11"},
-	{MariaDB, "11.4"},
-}
-
 // Supported returns the supported servers in a fixed order: mysql-8.4,
 // mysql-8.0, mariadb-10.6, mariadb-10.11, mariadb-11.4.
-func Supported() []Server { return slices.Clone(supported[:]) }
+func Supported() []Server {
+	return []Server{
+		{MySQL, "8.4"},
+		{MySQL, "8.0"},
+		{MariaDB, "10.6"},
+		{MariaDB, "10.11"},
+		{MariaDB, "11.4"},
+	}
+}
 
 // Default returns the server assumed when nothing says otherwise: mysql-8.4.
-func Default() Server { return supported[0] }
+func Default() Server { return Server{MySQL, "8.4"} }
+
+// IsSupported reports whether s is one of the Supported servers.
+func (s Server) IsSupported() bool { return slices.Contains(Supported(), s) }
 
 // String formats s as flavor-version, e.g. "mysql-8.4".
 func (s Server) String() string { return string(s.Flavor) + "-" + s.Version }
@@ -50,14 +53,14 @@ func ParseServer(s string) (Server, error) {
 		parts := strings.Split(version, ".")
 		if len(parts) >= 2 && len(parts) <= 3 && allDigits(parts) {
 			srv := Server{Flavor(flavor), parts[0] + "." + parts[1]}
-			if slices.Contains(supported[:], srv) {
+			if srv.IsSupported() {
 				return srv, nil
 			}
 		}
 	}
-	names := make([]string, len(supported))
-	for i, srv := range supported {
-		names[i] = srv.String()
+	var names []string
+	for _, srv := range Supported() {
+		names = append(names, srv.String())
 	}
 	return Server{}, fmt.Errorf("unsupported server %q: supported are %s", s, strings.Join(names, ", "))
 }

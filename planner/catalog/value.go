@@ -59,6 +59,10 @@ type Parsed struct {
 // refuses a negative unsigned one. MySQL refuses a suffix that overflows;
 // MariaDB wraps around (16E is 0). Decimal options (KindFloat) are checked for
 // syntax only: their ranges are not in the tables.
+//
+// An error for a plugin's option (Resolution.PluginPass is set) does not stop
+// the server: it disables that plugin ("Parsing options for plugin '...'
+// failed"). The caller decides what that means, e.g. no InnoDB.
 func (s Server) ParseValue(v Var, prefix string, value string, hasValue bool) (Parsed, error) {
 	p, err := s.parseValue(v, prefix, value, hasValue)
 	if err == nil && p.Warning == "" {
@@ -510,7 +514,7 @@ func isRangeErr(err error) bool {
 // parseCUlong is strtoul(s, &end, 10) with *end required to be 0.
 func parseCUlong(s string) (uint64, bool) {
 	n, rest, overflow := strtoull(s)
-	if rest != "" || rest == s && s != "" {
+	if rest != "" {
 		return 0, false
 	}
 	if overflow {

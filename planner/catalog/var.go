@@ -1,6 +1,9 @@
 package catalog
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Kind is the type of value an option takes, as my_getopt parses it.
 type Kind int
@@ -19,14 +22,39 @@ const (
 	KindFlag               // takes no value at all, e.g. --bootstrap; "=x" is fatal
 )
 
-var kindNames = [...]string{"string", "bool", "int", "uint", "float", "enum", "set", "path", "flag"}
-
 // String returns the kind's name as the data files spell it.
 func (k Kind) String() string {
-	if k >= 0 && int(k) < len(kindNames) {
-		return kindNames[k]
+	switch k {
+	case KindString:
+		return "string"
+	case KindBool:
+		return "bool"
+	case KindInt:
+		return "int"
+	case KindUint:
+		return "uint"
+	case KindFloat:
+		return "float"
+	case KindEnum:
+		return "enum"
+	case KindSet:
+		return "set"
+	case KindPath:
+		return "path"
+	case KindFlag:
+		return "flag"
 	}
-	return "kind(?)"
+	return fmt.Sprintf("Kind(%d)", int(k))
+}
+
+// parseKind is the inverse of Kind.String.
+func parseKind(s string) (Kind, bool) {
+	for k := KindString; k <= KindFlag; k++ {
+		if k.String() == s {
+			return k, true
+		}
+	}
+	return 0, false
 }
 
 // Numeric reports whether the kind is a number.

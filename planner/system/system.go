@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/conncap/conncap/inputs/config"
 	"github.com/conncap/conncap/inputs/discover"
 	"github.com/conncap/conncap/inputs/mycnf"
 	"github.com/conncap/conncap/inputs/source"
@@ -19,11 +20,14 @@ import (
 	"github.com/conncap/conncap/planner/startup"
 )
 
-// Options are what the user declares on the command line.
+// Options are what the user declares on the command line and in .conncap.yaml.
 type Options struct {
-	Server string // --server; "" detects
-	NoFile string // --nofile SOFT[:HARD]; "" takes the unit's
-	CPUs   int    // --cpus; 0 assumes DefaultCPUs
+	Server    string // --server; "" detects
+	NoFile    string // --nofile SOFT[:HARD]; "" takes the unit's
+	CPUs      int    // --cpus; 0 assumes DefaultCPUs
+	Nodes     int    // --nodes: a DaemonSet runs one pod per node; 0 assumes 1
+	Services  []config.Service
+	Consumers []config.Consumer
 }
 
 // DefaultCPUs is the CPU count assumed when none is declared.

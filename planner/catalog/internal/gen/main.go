@@ -436,16 +436,17 @@ func (g *gen) hidden(known map[string]*option) ([]*option, error) {
 	return out, nil
 }
 
-// noProbe lists options whose probing with made-up values could do more
-// than parse (or prints something other than the help).
-var noProbe = map[string]bool{
-	"help": true, "verbose": true, "version": true, "bootstrap": true, "user": true,
-	"chroot": true, "gdb": true, "debug_gdb": true, "memlock": true, "core_file": true,
-	"plugin_load": true, "plugin_load_add": true, "plugin_dir": true, "datadir": true,
-	"init_file": true, "log_error": true, "pid_file": true, "socket": true, "tmpdir": true,
-	"large_pages": true, "log_basename": true, "install": true, "install_manual": true,
-	"remove": true, "service": true, "standalone": true, "console": true, "wsrep_recover": true,
-	"debug": true, "debug_exit_info": true, "exit_info": true,
+// noProbe reports the options whose probing with made-up values could do
+// more than parse (or that print something other than the help).
+func noProbe(name string) bool {
+	switch name {
+	case "help", "verbose", "version", "bootstrap", "user", "chroot", "gdb", "debug_gdb", "memlock", "core_file",
+		"plugin_load", "plugin_load_add", "plugin_dir", "datadir", "init_file", "log_error", "pid_file", "socket",
+		"tmpdir", "large_pages", "log_basename", "install", "install_manual", "remove", "service", "standalone",
+		"console", "wsrep_recover", "debug", "debug_exit_info", "exit_info":
+		return true
+	}
+	return false
 }
 
 var (
@@ -489,7 +490,7 @@ func (g *gen) classify(o *option) {
 			o.kind = "bool"
 		default:
 			o.kind = "bool"
-			if !noProbe[o.name] {
+			if !noProbe(o.name) {
 				_, stderr := g.probe(o.extra, []string{"--" + dash + "=1"}, false)
 				if strings.Contains(stderr, "cannot take an argument") {
 					o.kind = "flag"
@@ -508,7 +509,7 @@ func (g *gen) classify(o *option) {
 			}
 		}
 	}
-	if noProbe[o.name] {
+	if noProbe(o.name) {
 		return
 	}
 	probe := func(args ...string) []string {
@@ -689,22 +690,25 @@ func builtinPlugin(name string, enables []string) string {
 	return best
 }
 
-// sizedDefaults replaces defaults that --verbose --help prints after sizing
-// them for this machine (CPU count, RLIMIT_NOFILE, max_connections): "" for
+// sizedDefault replaces a default that --verbose --help prints after sizing
+// it for this machine (CPU count, RLIMIT_NOFILE, max_connections): "" for
 // autosized values, the compiled-in default otherwise (reference §3).
-var sizedDefaults = map[string]string{
-	"open_files_limit":           "",
-	"back_log":                   "",
-	"host_cache_size":            "",
-	"thread_pool_size":           "",
-	"table_open_cache_instances": "8",
-	"thread_cache_size":          "256",
+func sizedDefault(name string) (string, bool) {
+	switch name {
+	case "open_files_limit", "back_log", "host_cache_size", "thread_pool_size":
+		return "", true
+	case "table_open_cache_instances":
+		return "8", true
+	case "thread_cache_size":
+		return "256", true
+	}
+	return "", false
 }
 
 // pluginTypelib is the order of the values of a plugin's enable option
 // (sql_plugin.cc global_plugin_typelib_names); the help text lists them in
 // another order.
-var pluginTypelib = []string{"OFF", "ON", "FORCE", "FORCE_PLUS_PERMANENT"}
+func pluginTypelib() []string { return []string{"OFF", "ON", "FORCE", "FORCE_PLUS_PERMANENT"} }
 
 // hostDefault replaces this machine's host name in a default (log file and
 // pid file names are derived from it) with the word HOSTNAME.
@@ -766,8 +770,8 @@ func render(version string, names []string, opts map[string]*option) string {
 		if o.block != "" && o.block != "1" {
 			attrs = append(attrs, "block="+o.block)
 		}
-		if len(o.values) == len(pluginTypelib) && !slices.ContainsFunc(pluginTypelib, func(v string) bool { return !slices.Contains(o.values, v) }) {
-			o.values = pluginTypelib
+		if tl := pluginTypelib(); len(o.values) == len(tl) && !slices.ContainsFunc(tl, func(v string) bool { return !slices.Contains(o.values, v) }) {
+			o.values = tl
 		}
 		if len(o.values) > 0 {
 			attrs = append(attrs, "values="+strings.Join(o.values, "|"))
@@ -798,7 +802,7 @@ func render(version string, names []string, opts map[string]*option) string {
 			a = strings.Join(attrs, ",")
 		}
 		def := hostDefault(strings.TrimRight(o.def, " "), host)
-		if d, ok := sizedDefaults[n]; ok {
+		if d, ok := sizedDefault(n); ok {
 			def = d
 		}
 		if kind == "flag" {

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/conncap/conncap/planner"
+	"github.com/conncap/conncap/planner/demand"
+)
+
+func planCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "plan",
+		Usage:     "print the capacity table: connections per scenario against the server's effective limit",
+		ArgsUsage: "[PATH...]",
+		Flags:     commonFlags(),
+		Action: func(c *cli.Context) error {
+			switch c.String("format") {
+			case "text", "json":
+			default:
+				return usagef("--format: plan prints text or json, not %q", c.String("format"))
+			}
+			l, err := load(c)
+			if err != nil {
+				return err
+			}
+			if c.String("format") == "json" {
+				return writePlanJSON(c.App.Writer, l.analysis)
+			}
+			return writePlanText(c.App.Writer, l.analysis)
+		},
+	}
+}
+
+type planDoc struct {
+	Server    planServer     `json:"server"`
+	Services  []planService  `json:"services"`
+	Consumers []planConsumer `json:"consumers"`
+	Scenarios []planScenario `json:"scenarios"`
+	Notes     []string       `json:"notes"`
+}
+
+type planServer struct {
+	Name                 string `json:"name"`
+	MaxConnections       int64  `json:"max_connections"`
+	MaxConnectionsSource string `json:"max_connections_source"`
+}
+
+type planService struct {
+	Name         string `json:"name"`
+	Kind         string `json:"kind"`
+	Source       string `json:"source"`
+	Replicas     int    `json:"replicas"`
+	MaxReplicas  int    `json:"max_replicas"`
+	Surge        int    `json:"surge"`
+	PerInstance  int    `json:"per_instance"`
+	Unbounded    bool   `json:"unbounded"`
+	PoolUnknown  bool   `json:"pool_unknown"`
+	ReplicasFrom string `json:"replicas_source"`
+}
+
+type planConsumer struct {
+	Name        string `json:"name"`
+	Connections int    `json:"connections"`
+}
+
+type planScenario struct {
+	Scenario    string         `json:"scenario"`
+	Total       int            `json:"total"`
+	Limit       int            `json:"limit"`
+	Utilisation float64        `json:"utilisation"` // fraction, 3 decimals
+	Rolling     string         `json:"rolling,omitempty"`
+	LowerBound  bool           `json:"lower_bound"` // a pool is unbounded: the total is a floor
+	Services    map[string]int `json:"services"`
+}
+
+func planData(a *planner.Analysis) planDoc {
+	s := a.Server
+	d := planDoc{
+		Server: planServer{Name: s.Version.V.String(), MaxConnections: s.Effective.MaxConnections.V,
+			MaxConnectionsSource: s.Effective.MaxConnections.Origin.String()},
+		Services: []planService{}, Consumers: []planConsumer{}, Scenarios: []planScenario{},
+		Notes: append([]string{}, a.Notes...),
+	}
+	for _, svc := range a.Services {
+		n, unb, unk := svc.PerInstance()
+		d.Services = append(d.Services, planService{Name: svc.Name, Kind: svc.Kind, Source: svc.Pos.String(),
+			Replicas: svc.Replicas.V, MaxReplicas: svc.MaxReplicas.V, Surge: svc.Surge.V, PerInstance: n,
+			Unbounded: unb, PoolUnknown: unk, ReplicasFrom: svc.Replicas.Origin.String()})
+	}
+	for _, c := range a.Consumers {
+		d.Consumers = append(d.Consumers, planConsumer(c))
+	}
+	for _, r := range a.Demand {
+		ps := planScenario{Scenario: string(r.Scenario), Total: r.Total, Limit: r.Limit, Rolling: r.Rolling,
+			LowerBound: r.Unbounded, Services: map[string]int{}}
+		ps.Utilisation = float64(int(r.Utilisation()*1000+0.5)) / 1000
+		for _, l := range r.Lines {
+			ps.Services[l.Service] = l.Connections
+		}
+		d.Scenarios = append(d.Scenarios, ps)
+	}
+	return d
+}
+
+func writePlanJSON(w io.Writer, a *planner.Analysis) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(planData(a))
+}
+
+// writePlanText prints scenarios as columns and services, total, limit and
+// utilisation as rows.
+func writePlanText(w io.Writer, a *planner.Analysis) error {
+	s := a.Server
+	var b strings.Builder
+	fmt.Fprintf(&b, "server: %s, max_connections %d at startup (%s)\n\n", s.Version.V, s.Effective.MaxConnections.V, s.Effective.MaxConnections.Origin)
+	if len(a.Services) == 0 && len(a.Consumers) == 0 {
+		fmt.Fprintf(&b, "no application tier found: nothing connects to this server in the inputs\n")
+		fmt.Fprintf(&b, "(declare services in .conncap.yaml, or pass the manifests and app config)\n")
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "\t")
+	for _, r := range a.Demand {
+		fmt.Fprintf(tw, "%s\t", r.Scenario)
+	}
+	fmt.Fprintln(tw)
+	for i, svc := range a.Services {
+		n, unb, unk := svc.PerInstance()
+		label := fmt.Sprintf("%s (%d × %d)", svc.Name, svc.Replicas.V, n)
+		switch {
+		case unk:
+			label = svc.Name + " (pool unknown)"
+		case unb:
+			label = fmt.Sprintf("%s (%d × unbounded)", svc.Name, svc.Replicas.V)
+		}
+		fmt.Fprintf(tw, "%s\t", label)
+		for _, r := range a.Demand {
+			fmt.Fprintf(tw, "%s\t", cell(r.Lines[i]))
+		}
+		fmt.Fprintln(tw)
+	}
+	if len(a.Consumers) > 0 {
+		fmt.Fprint(tw, "fixed consumers\t")
+		for _, r := range a.Demand {
+			fmt.Fprintf(tw, "%d\t", r.Fixed)
+		}
+		fmt.Fprintln(tw)
+	}
+	row := func(name string, f func(demand.Result) string) {
+		fmt.Fprintf(tw, "%s\t", name)
+		for _, r := range a.Demand {
+			fmt.Fprintf(tw, "%s\t", f(r))
+		}
+		fmt.Fprintln(tw)
+	}
+	row("total", func(r demand.Result) string {
+		if r.Unbounded {
+			return fmt.Sprintf("≥%d", r.Total)
+		}
+		return fmt.Sprint(r.Total)
+	})
+	row("max_connections", func(r demand.Result) string { return fmt.Sprint(r.Limit) })
+	row("utilisation", func(r demand.Result) string { return fmt.Sprintf("%.0f %%", 100*r.Utilisation()) })
+	row("", func(r demand.Result) string { return bar(r.Utilisation()) })
+	tw.Flush()
+	if r, ok := firstBreak(a.Demand); ok {
+		fmt.Fprintf(&b, "\n%s breaks first: %d connections against max_connections %d (%d over)", r.Scenario, r.Total, r.Limit, r.Total-r.Limit)
+		if r.Rolling != "" {
+			fmt.Fprintf(&b, " while %s rolls", r.Rolling)
+		}
+		b.WriteString("\n")
+	} else if r := demand.Worst(a.Demand); r.Limit > 0 {
+		fmt.Fprintf(&b, "\nworst case %s: %d of %d connections (%d free)\n", r.Scenario, r.Total, r.Limit, r.Limit-r.Total)
+	}
+	for _, n := range a.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func cell(l demand.Line) string {
+	switch {
+	case l.Unknown:
+		return "?"
+	case l.Unbounded:
+		return fmt.Sprintf("≥%d", l.Connections)
+	}
+	return fmt.Sprint(l.Connections)
+}
+
+// bar draws utilisation as ten cells, capped at the limit, with '!' past it.
+func bar(u float64) string {
+	n := min(int(u*10+0.5), 10)
+	s := strings.Repeat("#", n) + strings.Repeat(".", 10-n)
+	if u > 1 {
+		s += "!"
+	}
+	return "[" + s + "]"
+}
+
+// firstBreak returns the first scenario, in display order, whose demand
+// passes the limit.
+func firstBreak(rs []demand.Result) (demand.Result, bool) {
+	for _, r := range rs {
+		if r.Limit > 0 && r.Total > r.Limit {
+			return r, true
+		}
+	}
+	return demand.Result{}, false
+}

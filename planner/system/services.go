@@ -1,0 +1,117 @@
+package system
+
+import (
+	"fmt"
+
+	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/config"
+	"github.com/conncap/conncap/inputs/discover"
+	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/planner/demand"
+)
+
+// Service is one application tier that connects to the server: a
+// Kubernetes workload, a compose service, or one declared in .conncap.yaml.
+type Service struct {
+	Name string
+	Kind string     // "Deployment", "StatefulSet", "compose", "declared", …
+	Pos  source.Pos // where the tier is declared (its name)
+	// Replicas is the steady instance count (for a DaemonSet: per node ×
+	// nodes); MaxReplicas the autoscaler's maximum (= Replicas without
+	// one); Surge the extra instances a rolling update adds.
+	Replicas    source.Value[int]
+	MaxReplicas source.Value[int]
+	Surge       source.Value[int]
+	// Pools are the pools one process of one instance opens.
+	Pools []apps.Pool
+	// Account is the MySQL user the tier logs in as, when known.
+	Account source.Value[string]
+	// Notes say how the numbers were found.
+	Notes []string
+}
+
+// PerInstance is the connections one instance opens: Σ pool max × processes.
+// unbounded is set when a pool has no upper bound; unknown when there is no
+// pool at all.
+func (s *Service) PerInstance() (n int, unbounded, unknown bool) {
+	if len(s.Pools) == 0 {
+		return 0, false, true
+	}
+	for _, p := range s.Pools {
+		if p.Unbounded {
+			unbounded = true
+			continue
+		}
+		procs := max(p.Processes.V, 1)
+		n += p.Max.V * procs
+	}
+	return n, unbounded, false
+}
+
+// Demand returns the service as demand's arithmetic sees it.
+func (s *Service) Demand() demand.Service {
+	n, unb, unk := s.PerInstance()
+	return demand.Service{Name: s.Name, Replicas: s.Replicas.V, MaxReplicas: max(s.MaxReplicas.V, s.Replicas.V),
+		Surge: s.Surge.V, PerInstance: n, Unbounded: unb, Unknown: unk}
+}
+
+// declaredService turns a .conncap.yaml service into a Service.
+func declaredService(d config.Service) *Service {
+	at := source.At(d.Pos)
+	s := &Service{Name: d.Name, Kind: "declared", Pos: d.Pos,
+		Replicas:    source.Value[int]{V: max(d.Instances, 1), Origin: at},
+		MaxReplicas: source.Value[int]{V: max(d.MaxInstances, d.Instances, 1), Origin: at},
+		Surge:       source.Value[int]{V: 0, Origin: source.Named("declared service: no rollout surge")},
+	}
+	if d.Pool > 0 {
+		s.Pools = []apps.Pool{{Ecosystem: "declared", Name: d.Name, Declared: true,
+			Max:       source.Value[int]{V: d.Pool, Origin: at},
+			Processes: source.Value[int]{V: max(d.Processes, 1), Origin: at},
+			MinIdle:   source.Value[int]{V: -1, Origin: at}}}
+	}
+	if d.Account != "" {
+		s.Account = source.Value[string]{V: d.Account, Origin: at}
+	}
+	return s
+}
+
+// applyDeclared completes or adds services from the configuration: a
+// declared service with the name of a found one overrides the numbers it
+// gives; others are added.
+func applyDeclared(found []*Service, decl []config.Service) []*Service {
+	for _, d := range decl {
+		var hit *Service
+		for _, s := range found {
+			if s.Name == d.Name {
+				hit = s
+				break
+			}
+		}
+		if hit == nil {
+			found = append(found, declaredService(d))
+			continue
+		}
+		ds := declaredService(d)
+		if d.Instances > 0 {
+			hit.Replicas = ds.Replicas
+		}
+		if d.MaxInstances > 0 {
+			hit.MaxReplicas = ds.MaxReplicas
+		}
+		if d.Pool > 0 {
+			hit.Pools = ds.Pools
+		}
+		if d.Account != "" {
+			hit.Account = ds.Account
+		}
+		hit.Notes = append(hit.Notes, fmt.Sprintf("numbers completed from %s", d.Pos))
+	}
+	return found
+}
+
+// Services returns the application tiers found in the facts, completed and
+// extended by the declared ones, in a stable order.
+func Services(f *discover.Facts, opt Options) []*Service {
+	var found []*Service
+	return applyDeclared(found, opt.Services)
+}
