@@ -110,12 +110,14 @@ type Config struct {
 
 // Thresholds are the numbers rules compare against.
 type Thresholds struct {
-	WaitTimeout int64 // seconds; wait-timeout-long fires above it
+	WaitTimeout int64   // seconds; wait-timeout-long fires above it
+	Headroom    float64 // fraction of max_connections; demand-near-limit fires above it
 }
 
-// DefaultThresholds are the values used when the configuration sets none.
+// DefaultThresholds are the values used when the configuration sets none:
+// 300 s and 75 %, as incident guides advise.
 func DefaultThresholds() Thresholds {
-	return Thresholds{WaitTimeout: 300}
+	return Thresholds{WaitTimeout: 300, Headroom: 0.75}
 }
 
 // Pass is what a rule sees while it runs.

@@ -18,6 +18,7 @@ func lintCommand() *cli.Command {
 		ArgsUsage: "[PATH...]",
 		Flags: append(commonFlags(),
 			&cli.StringFlag{Name: "fail-on", Value: "warning", Usage: "lowest severity that makes the exit code 1: error, warning, info or none"},
+			&cli.Float64Flag{Name: "headroom", Value: lint.DefaultThresholds().Headroom, Usage: "demand above this `FRACTION` of max_connections is reported"},
 			&cli.Int64Flag{Name: "wait-timeout-threshold", Value: lint.DefaultThresholds().WaitTimeout, Usage: "wait_timeout above this many `SECONDS` is reported"},
 		),
 		Action: runLint,
@@ -69,6 +70,16 @@ func lintConfig(c *cli.Context, fc *config.Config) (*lint.Config, error) {
 	}
 	if fc.Thresholds.WaitTimeout > 0 {
 		cfg.Thresholds.WaitTimeout = fc.Thresholds.WaitTimeout
+	}
+	if fc.Thresholds.Headroom > 0 {
+		cfg.Thresholds.Headroom = fc.Thresholds.Headroom
+	}
+	if c.IsSet("headroom") {
+		h := c.Float64("headroom")
+		if h <= 0 || h > 1 {
+			return nil, usagef("--headroom %v: want a fraction between 0 and 1", h)
+		}
+		cfg.Thresholds.Headroom = h
 	}
 	if c.IsSet("wait-timeout-threshold") {
 		cfg.Thresholds.WaitTimeout = c.Int64("wait-timeout-threshold")

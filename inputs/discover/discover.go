@@ -10,11 +10,15 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/compose"
+	"github.com/conncap/conncap/inputs/kube"
 	"github.com/conncap/conncap/inputs/mycnf"
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/inputs/sysroot"
@@ -26,7 +30,10 @@ var ErrUnrecognized = errors.New("not a file conncap reads")
 
 // Facts is everything read from the inputs.
 type Facts struct {
-	Units         []*systemd.Unit // MySQL/MariaDB server units, preferred first
+	Kube          *kube.Set         // Kubernetes objects, linked across files
+	Compose       []*ComposeProject // one per directory of compose files
+	Apps          []*App            // application pool configuration, per root and ecosystem
+	Units         []*systemd.Unit   // MySQL/MariaDB server units, preferred first
 	DefaultNoFile source.Value[systemd.Limit]
 	Entries       []mycnf.Entry  // option files the server reads on its own, in order
 	Options       *mycnf.Set     // what those files say, includes followed
@@ -45,7 +52,7 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": tru
 
 // Walk reads the given sysroot-relative paths (files or directories).
 func Walk(ctx context.Context, root *sysroot.Root, paths []string) (*Facts, error) {
-	w := &walker{root: root, facts: &Facts{}}
+	w := &walker{root: root, facts: &Facts{}, compose: map[string][]*compose.File{}, readers: appReaders()}
 	for _, p := range paths {
 		if err := w.walk(ctx, p); err != nil {
 			return nil, err
@@ -60,6 +67,9 @@ func Walk(ctx context.Context, root *sysroot.Root, paths []string) (*Facts, erro
 type walker struct {
 	root      *sysroot.Root
 	facts     *Facts
+	kube      []*kube.File
+	compose   map[string][]*compose.File // by directory
+	readers   []appReader
 	optFiles  []string // candidate option files, walk order
 	unitFiles []string // loose unit files outside the systemd search path
 	seen      map[string]bool
@@ -142,6 +152,33 @@ func (w *walker) classify(p string) error {
 		}
 		return nil
 	}
+	if isYAML(name) {
+		if compose.Match(p, f.Src) {
+			cf, err := compose.Parse(p, f.Src)
+			if err != nil {
+				return err
+			}
+			w.compose[path.Dir(p)] = append(w.compose[path.Dir(p)], cf)
+			return nil
+		}
+		kf, err := kube.Parse(p, f.Src)
+		switch {
+		case err == nil:
+			w.kube = append(w.kube, kf)
+			return nil
+		case !errors.Is(err, kube.ErrNotKubernetes):
+			return err
+		}
+	}
+	for _, r := range w.readers {
+		if r.match(p, f.Src) {
+			return r.add(p, f.Src)
+		}
+	}
+	if isYAML(name) && bytes.Contains(f.Src, []byte("{{")) {
+		w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: p, Reason: "unrendered template (pipe `helm template` output in with -)"})
+		return nil
+	}
 	w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: p, Reason: ErrUnrecognized.Error()})
 	return nil
 }
@@ -186,9 +223,84 @@ func looksLikeOptionFile(name string, src []byte) bool {
 	return false
 }
 
+func isYAML(name string) bool {
+	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
+}
+
+// ComposeProject is the compose files of one directory, merged in name
+// order (compose.yaml before its overrides), interpolated with the
+// directory's .env, and the env_file maps of each service.
+type ComposeProject struct {
+	Dir      string
+	Project  *compose.Project
+	EnvFiles map[string][]apps.EnvMap // service name → its env_file maps, in order
+}
+
+// finishCompose merges each directory's compose files.
+func (w *walker) finishCompose(ctx context.Context) error {
+	for _, dir := range slices.Sorted(maps.Keys(w.compose)) {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		files := w.compose[dir]
+		slices.SortFunc(files, func(a, b *compose.File) int { return composeOrder(a.Path) - composeOrder(b.Path) })
+		dotenv := apps.EnvMap{}
+		if f, err := w.root.ReadFile(path.Join(dir, ".env")); err == nil {
+			if dotenv, err = compose.ParseDotEnv(f.Path, f.Src); err != nil {
+				return err
+			}
+		}
+		var interp []*compose.File
+		for _, f := range files {
+			i, err := f.Interpolate(dotenv)
+			if err != nil {
+				return err
+			}
+			interp = append(interp, i)
+		}
+		cp := &ComposeProject{Dir: dir, Project: compose.Merge(interp), EnvFiles: map[string][]apps.EnvMap{}}
+		for _, svc := range cp.Project.Services {
+			for _, ef := range svc.EnvFiles {
+				f, err := w.root.ReadFile(path.Join(dir, ef.V))
+				if err != nil {
+					return fmt.Errorf("%s: env_file: %w", ef.Origin, err)
+				}
+				m, err := compose.ParseDotEnv(f.Path, f.Src)
+				if err != nil {
+					return err
+				}
+				cp.EnvFiles[svc.Name] = append(cp.EnvFiles[svc.Name], m)
+			}
+		}
+		w.facts.Compose = append(w.facts.Compose, cp)
+	}
+	return nil
+}
+
+// composeOrder puts the base file before its overrides.
+func composeOrder(p string) int {
+	switch b := path.Base(p); {
+	case strings.Contains(b, "override"):
+		return 2
+	case b == "compose.yaml" || b == "compose.yml" || b == "docker-compose.yml" || b == "docker-compose.yaml":
+		return 0
+	default:
+		return 1
+	}
+}
+
 // finish loads the units, decides which option files the server reads on
 // its own, and reads them.
 func (w *walker) finish(ctx context.Context) error {
+	if len(w.kube) > 0 {
+		w.facts.Kube = kube.Resolve(w.kube)
+	}
+	if err := w.finishCompose(ctx); err != nil {
+		return err
+	}
+	for _, r := range w.readers {
+		w.facts.Apps = append(w.facts.Apps, r.apps()...)
+	}
 	units, err := systemd.FindServerUnits(ctx, w.root)
 	if err != nil {
 		return err

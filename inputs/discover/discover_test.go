@@ -58,14 +58,14 @@ func TestWalk(t *testing.T) {
 			files: map[string]string{
 				"deploy/mysql/server.conf": "# tuning\n[mysqld]\nmax_connections = 300\n",
 				"deploy/values.yaml":       "replicas: 3\n",
-				"deploy/php.ini":           "[PHP]\nmemory_limit = 128M\n",
+				"deploy/tox.ini":           "[tox]\nenvlist = py311\n",
 				"README.md":                "[mysqld] is the server group\n",
 			},
 			want: summary{
 				Entries: []string{"/etc/my.cnf", "/etc/mysql/my.cnf", "deploy/mysql/server.conf"},
 				Files:   []string{"deploy/mysql/server.conf"},
 				Options: []string{"[mysqld]--max_connections=300"},
-				Skipped: []string{"README.md", "deploy/php.ini", "deploy/values.yaml"},
+				Skipped: []string{"README.md", "deploy/tox.ini", "deploy/values.yaml"},
 			},
 		},
 		{

@@ -8,8 +8,9 @@
 // on, or `want +N "regexp"` for the N-th line below it (for formats without
 // trailing comments, such as systemd units). Several quoted regexps may
 // follow one want. An optional file named "args" in the case directory holds
-// command-line flags, one per line (--server=…, --nofile=…, --cpus=…,
-// --wait-timeout-threshold=…). Every finding must match an annotation on its
+// command-line flags (--server=…, --nofile=…, --cpus=…,
+// --wait-timeout-threshold=…), and an optional .conncap.yaml the services,
+// consumers and headroom. Every finding must match an annotation on its
 // line and every annotation must be matched.
 package linttest
 
@@ -24,6 +25,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/conncap/conncap/inputs/config"
 	"github.com/conncap/conncap/inputs/discover"
 	"github.com/conncap/conncap/inputs/sysroot"
 	"github.com/conncap/conncap/lint"
@@ -58,6 +60,16 @@ func Run(t *testing.T, dir string, rule *lint.Rule) {
 func Analyze(t *testing.T, dir string, args []string) (*planner.Analysis, *lint.Config) {
 	t.Helper()
 	opts, cfg := parseArgs(t, args)
+	if src, err := os.ReadFile(filepath.Join(dir, config.FileName)); err == nil {
+		fc, err := config.Parse(config.FileName, src)
+		if err != nil {
+			t.Fatalf("fixture configuration: %v", err)
+		}
+		opts.Services, opts.Consumers = fc.Services, fc.Consumers
+		if fc.Thresholds.Headroom > 0 {
+			cfg.Thresholds.Headroom = fc.Thresholds.Headroom
+		}
+	}
 	root, err := sysroot.New(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +127,7 @@ func parseArgs(t *testing.T, args []string) (planner.Options, *lint.Config) {
 }
 
 var (
-	wantRE  = regexp.MustCompile(`(?:#|;|--)\s*want(?:\s+\+(\d+))?((?:\s+"(?:[^"\\]|\\.)*")+)`)
+	wantRE  = regexp.MustCompile(`(?:#|;|--|//)\s*want(?:\s+\+(\d+))?((?:\s+"(?:[^"\\]|\\.)*")+)`)
 	quoteRE = regexp.MustCompile(`"((?:[^"\\]|\\.)*)"`)
 )
 

@@ -24,6 +24,12 @@ func All() []*lint.Rule {
 		WaitTimeoutLong,
 		DuplicateOption,
 		OptionFileIgnored,
+		DemandExceedsMaxConnections,
+		DemandNearLimit,
+		PoolUnbounded,
+		PoolOutlivesWaitTimeout,
+		MinIdleHeld,
+		PoolSizeUnknown,
 		lint.BadDirective,
 		lint.UnusedDirective,
 	}

@@ -2,6 +2,7 @@ package system
 
 import (
 	"fmt"
+	"path"
 
 	"github.com/conncap/conncap/inputs/apps"
 	"github.com/conncap/conncap/inputs/config"
@@ -112,6 +113,30 @@ func applyDeclared(found []*Service, decl []config.Service) []*Service {
 // Services returns the application tiers found in the facts, completed and
 // extended by the declared ones, in a stable order.
 func Services(f *discover.Facts, opt Options) []*Service {
+	tiers := append(kubeTiers(f.Kube, opt.Nodes), composeTiers(f.Compose)...)
+	used := attachPools(tiers, f.Apps)
 	var found []*Service
+	for _, t := range tiers {
+		found = append(found, t.svc)
+	}
+	// Application configuration no manifest runs: one instance assumed.
+	for _, a := range f.Apps {
+		if used[a] {
+			continue
+		}
+		s := &Service{Name: path.Base(a.Root), Kind: "app", Pos: source.Pos{Path: a.Files[0], Line: 1},
+			Replicas:    source.Value[int]{V: 1, Origin: source.Named("no manifest runs it: 1 instance assumed")},
+			MaxReplicas: source.Value[int]{V: 1, Origin: source.Named("no manifest runs it: 1 instance assumed")},
+			Surge:       source.Value[int]{Origin: source.Named("no manifest: no surge")}}
+		if s.Name == "." {
+			s.Name = a.Ecosystem
+		}
+		ps, err := a.Pools(apps.EnvMap{})
+		if err != nil {
+			s.Notes = append(s.Notes, err.Error())
+		}
+		s.Pools, s.Account = ps, accountOf(ps)
+		found = append(found, s)
+	}
 	return applyDeclared(found, opt.Services)
 }

@@ -1,0 +1,20 @@
+package discover
+
+import (
+	"github.com/conncap/conncap/inputs/apps/dotnet"
+	"github.com/conncap/conncap/inputs/apps/gosql"
+	"github.com/conncap/conncap/inputs/apps/phpfpm"
+	"github.com/conncap/conncap/inputs/apps/rails"
+)
+
+// appReaders lists the application-pool readers in the order files are
+// offered to them (the first that matches reads the file).
+func appReaders() []appReader {
+	return []appReader{
+		//SPRING
+		&ecosystem[*rails.File]{eco: "rails", Match: rails.Match, Parse: rails.Parse, Pools: rails.Pools},
+		&ecosystem[*dotnet.File]{eco: "dotnet", Match: dotnet.Match, Parse: dotnet.Parse, Pools: dotnet.Pools},
+		&ecosystem[*phpfpm.File]{eco: "php-fpm", Match: phpfpm.Match, Parse: phpfpm.Parse, Pools: phpfpm.Pools},
+		&ecosystem[*gosql.File]{eco: "gosql", Match: gosql.Match, Parse: gosql.Parse, Pools: gosql.Pools},
+	}
+}
