@@ -5,13 +5,14 @@ import (
 	"github.com/conncap/conncap/inputs/apps/gosql"
 	"github.com/conncap/conncap/inputs/apps/phpfpm"
 	"github.com/conncap/conncap/inputs/apps/rails"
+	"github.com/conncap/conncap/inputs/apps/spring"
 )
 
 // appReaders lists the application-pool readers in the order files are
 // offered to them (the first that matches reads the file).
 func appReaders() []appReader {
 	return []appReader{
-		//SPRING
+		&ecosystem[*spring.File]{eco: "spring", Match: spring.Match, Parse: spring.Parse, Pools: spring.Pools},
 		&ecosystem[*rails.File]{eco: "rails", Match: rails.Match, Parse: rails.Parse, Pools: rails.Pools},
 		&ecosystem[*dotnet.File]{eco: "dotnet", Match: dotnet.Match, Parse: dotnet.Parse, Pools: dotnet.Pools},
 		&ecosystem[*phpfpm.File]{eco: "php-fpm", Match: phpfpm.Match, Parse: phpfpm.Parse, Pools: phpfpm.Pools},
