@@ -77,6 +77,8 @@ func TestExamples(t *testing.T) {
 				{"lint-json.golden", []string{"lint", "--format", "json"}},
 				{"show.golden", []string{"show"}},
 				{"show-json.golden", []string{"show", "--format", "json"}},
+				{"plan.golden", []string{"plan"}},
+				{"plan-json.golden", []string{"plan", "--format", "json"}},
 			} {
 				args := append(append(append([]string{}, cmd.args...), flags...), ".")
 				stdout, stderr, code := conncap(t, args...)

@@ -263,9 +263,12 @@ func poolOutlives(p *lint.Pass) {
 			if first != nil && int64(first.V.Seconds()) <= limit {
 				continue
 			}
-			keeps, pos := "forever (no max lifetime or idle timeout)", pl.MaxLifetime.Origin.Pos
+			keeps, pos, setting := "forever (no max lifetime or idle timeout)", pl.MaxLifetime.Origin.Pos, "max lifetime"
 			if first != nil {
 				keeps, pos = fmt.Sprintf("%d s (%s)", int64(first.V.Seconds()), where(first.Origin)), first.Origin.Pos
+				if first == &pl.IdleTimeout {
+					setting = "idle timeout"
+				}
 			}
 			if !pos.IsValid() {
 				pos = poolPos(s, pl)
@@ -274,7 +277,7 @@ func poolOutlives(p *lint.Pass) {
 				Pos: pos,
 				Message: fmt.Sprintf("%s's %s pool keeps idle connections %s but the server drops them after wait_timeout %d s (%s): the pool hands out dead connections",
 					s.Name, pl.Ecosystem, keeps, wt.V, where(wt.Origin)),
-				Fix: &lint.Fix{Message: fmt.Sprintf("set the pool's max lifetime to %d s or less", max(limit, 1))},
+				Fix: &lint.Fix{Message: fmt.Sprintf("set the pool's %s to %d s or less", setting, max(limit, 1))},
 			})
 		}
 	}
