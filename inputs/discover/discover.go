@@ -30,15 +30,18 @@ var ErrUnrecognized = errors.New("not a file conncap reads")
 
 // Facts is everything read from the inputs.
 type Facts struct {
-	Kube          *kube.Set         // Kubernetes objects, linked across files
-	Compose       []*ComposeProject // one per directory of compose files
-	Apps          []*App            // application pool configuration, per root and ecosystem
-	Units         []*systemd.Unit   // MySQL/MariaDB server units, preferred first
-	DefaultNoFile source.Value[systemd.Limit]
-	Entries       []mycnf.Entry  // option files the server reads on its own, in order
-	Options       *mycnf.Set     // what those files say, includes followed
-	CommandLine   []mycnf.Option // options on the unit's ExecStart (after every file)
-	Skipped       []Skipped      // files seen but not read
+	// ServerContainers are MySQL/MariaDB servers run as containers (a
+	// compose service or a Kubernetes container with a server image).
+	ServerContainers []ServerContainer
+	Kube             *kube.Set         // Kubernetes objects, linked across files
+	Compose          []*ComposeProject // one per directory of compose files
+	Apps             []*App            // application pool configuration, per root and ecosystem
+	Units            []*systemd.Unit   // MySQL/MariaDB server units, preferred first
+	DefaultNoFile    source.Value[systemd.Limit]
+	Entries          []mycnf.Entry  // option files the server reads on its own, in order
+	Options          *mycnf.Set     // what those files say, includes followed
+	CommandLine      []mycnf.Option // options on the unit's ExecStart (after every file)
+	Skipped          []Skipped      // files seen but not read
 }
 
 // Skipped is a file the walk saw and did not read.
@@ -227,6 +230,55 @@ func isYAML(name string) bool {
 	return strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml")
 }
 
+// ServerContainer is a database server run from a container image.
+type ServerContainer struct {
+	Name       string
+	Pos        source.Pos
+	Image      source.Value[string]
+	Args       []source.Value[string] // command and args, in order
+	NofileSoft source.Value[int]      // 0 when the manifest does not set it
+	NofileHard source.Value[int]
+}
+
+// IsServerImage reports whether a container image is a MySQL or MariaDB
+// server.
+func IsServerImage(image string) bool {
+	name := image
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	name, _, _ = strings.Cut(name, ":")
+	name, _, _ = strings.Cut(name, "@")
+	switch name {
+	case "mysql", "mysql-server", "mariadb", "percona-server", "percona", "mysql-community-server":
+		return true
+	}
+	return false
+}
+
+// serverContainers collects the database servers run as containers.
+func (w *walker) serverContainers() {
+	if w.facts.Kube != nil {
+		for _, wl := range w.facts.Kube.Workloads {
+			for _, c := range wl.Containers {
+				if IsServerImage(c.Image.V) {
+					w.facts.ServerContainers = append(w.facts.ServerContainers, ServerContainer{Name: wl.Name, Pos: c.Pos,
+						Image: c.Image, Args: append(slices.Clone(c.Command), c.Args...)})
+				}
+			}
+		}
+	}
+	for _, cp := range w.facts.Compose {
+		for _, svc := range cp.Project.Services {
+			if IsServerImage(svc.Image.V) {
+				w.facts.ServerContainers = append(w.facts.ServerContainers, ServerContainer{Name: svc.Name, Pos: svc.Pos,
+					Image: svc.Image, Args: append(slices.Clone(svc.Entrypoint), svc.Command...),
+					NofileSoft: svc.NofileSoft, NofileHard: svc.NofileHard})
+			}
+		}
+	}
+}
+
 // ComposeProject is the compose files of one directory, merged in name
 // order (compose.yaml before its overrides), interpolated with the
 // directory's .env, and the env_file maps of each service.
@@ -301,6 +353,7 @@ func (w *walker) finish(ctx context.Context) error {
 	for _, r := range w.readers {
 		w.facts.Apps = append(w.facts.Apps, r.apps()...)
 	}
+	w.serverContainers()
 	units, err := systemd.FindServerUnits(ctx, w.root)
 	if err != nil {
 		return err
@@ -324,6 +377,9 @@ func (w *walker) finish(ctx context.Context) error {
 	entries, cmdline, err := serverEntries(ctx, w.root, units)
 	if err != nil {
 		return err
+	}
+	if len(units) == 0 && len(w.facts.ServerContainers) > 0 {
+		cmdline = containerOptions(w.facts.ServerContainers[0])
 	}
 	w.facts.CommandLine = cmdline
 	loader := mycnf.NewLoader(w.root)
@@ -449,6 +505,23 @@ func serverEntries(ctx context.Context, root *sysroot.Root, units []*systemd.Uni
 			Value: val, RawValue: val, HasValue: hasVal, ValuePos: cmd.Pos}, File: cmd.Pos.Path})
 	}
 	return entries, opts, nil
+}
+
+// containerOptions reads the --options a server container passes to
+// mysqld (the official images run mysqld with the arguments when the first
+// starts with '-').
+func containerOptions(c ServerContainer) []mycnf.Option {
+	var opts []mycnf.Option
+	for _, a := range c.Args {
+		if !strings.HasPrefix(a.V, "--") {
+			continue
+		}
+		name, val, hasVal := strings.Cut(a.V[2:], "=")
+		pos := a.Origin.Pos
+		opts = append(opts, mycnf.Option{Line: mycnf.Line{Kind: mycnf.OptionLine, Pos: pos, Name: name,
+			Value: val, RawValue: val, HasValue: hasVal, ValuePos: pos}, File: pos.Path})
+	}
+	return opts
 }
 
 // String describes the facts briefly, for --verbose.

@@ -21,10 +21,13 @@ func daemon(s *system.Server) string {
 // else add a drop-in whose name sorts after every other.
 func limitFix(s *system.Server) string {
 	want := s.Startup.Request
-	if p := s.NoFile.Origin.Pos; p.IsValid() && strings.HasPrefix(p.Path, "etc/") {
+	p := s.NoFile.Origin.Pos
+	switch {
+	case p.IsValid() && (strings.HasSuffix(p.Path, ".yaml") || strings.HasSuffix(p.Path, ".yml")):
+		return fmt.Sprintf("set the container's nofile ulimit (soft and hard) to %d at %s", want, p)
+	case p.IsValid() && strings.HasPrefix(p.Path, "etc/"):
 		return fmt.Sprintf("set LimitNOFILE=%d at %s", want, p)
-	}
-	if s.Unit == nil && !s.NoFile.Origin.Pos.IsValid() {
+	case s.Unit == nil && !p.IsValid():
 		return fmt.Sprintf("give the server process a nofile limit of at least %d (LimitNOFILE=%d in its unit, or the container's nofile ulimit)", want, want)
 	}
 	return fmt.Sprintf("add /etc/systemd/system/%s.d/zz-conncap-limits.conf with [Service] LimitNOFILE=%d", unitName(s), want)

@@ -47,7 +47,7 @@ func ByID(id string) (*lint.Rule, bool) {
 
 // valueEnd returns the rune column just after an option's value token.
 func valueEnd(o *system.Option) int {
-	if !o.HasValue || o.ValuePos.Col == 0 {
+	if !o.HasValue || o.ValuePos.Col == 0 || o.CommandLine {
 		return 0
 	}
 	return o.ValuePos.Col + len([]rune(o.RawValue))

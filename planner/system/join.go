@@ -13,22 +13,6 @@ import (
 	"github.com/conncap/conncap/inputs/source"
 )
 
-// serverImage reports whether a container image is a MySQL or MariaDB
-// server (those are the server, not a tier that connects to it).
-func serverImage(image string) bool {
-	name := image
-	if i := strings.LastIndexByte(name, '/'); i >= 0 {
-		name = name[i+1:]
-	}
-	name, _, _ = strings.Cut(name, ":")
-	name, _, _ = strings.Cut(name, "@")
-	switch name {
-	case "mysql", "mysql-server", "mariadb", "percona-server", "percona", "mysql-community-server":
-		return true
-	}
-	return false
-}
-
 // tier is a workload or compose service before its pools are attached.
 type tier struct {
 	svc        *Service
@@ -51,7 +35,7 @@ func kubeTiers(set *kube.Set, nodes int) []*tier {
 		t := &tier{file: w.Pos.Path, svc: &Service{Name: w.Name, Kind: w.Kind, Pos: w.Pos}}
 		server := false
 		for _, c := range w.Containers {
-			if serverImage(c.Image.V) {
+			if discover.IsServerImage(c.Image.V) {
 				server = true
 				continue
 			}
@@ -93,7 +77,7 @@ func composeTiers(projects []*discover.ComposeProject) []*tier {
 	var out []*tier
 	for _, cp := range projects {
 		for _, cs := range cp.Project.Services {
-			if serverImage(cs.Image.V) {
+			if discover.IsServerImage(cs.Image.V) {
 				continue
 			}
 			s := &Service{Name: cs.Name, Kind: "compose", Pos: cs.Pos, Replicas: cs.Replicas, MaxReplicas: cs.Replicas,

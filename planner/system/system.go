@@ -30,6 +30,13 @@ type Options struct {
 	Consumers []config.Consumer
 }
 
+// containerNoFile is the nofile limit assumed for a server container that
+// declares none: containers inherit the runtime daemon's limit, 1048576 on
+// most hosts (reference/clients-and-platforms.md §B.7; newer Docker and
+// containerd fall back to 1024:524288, under which mysqld can still raise
+// its soft limit to what it needs up to 524288).
+const containerNoFile = 1048576
+
 // DefaultCPUs is the CPU count assumed when none is declared.
 const DefaultCPUs = 2
 
@@ -204,6 +211,12 @@ func detectVersion(f *discover.Facts, opt Options, u *systemd.Unit) (source.Valu
 			}
 		}
 	}
+	if len(f.ServerContainers) > 0 && u == nil {
+		c := f.ServerContainers[0]
+		if v, ok := versionFromImage(c.Image.V); ok {
+			return source.Value[catalog.Server]{V: v, Origin: source.Named(fmt.Sprintf("detected from image %s at %s", c.Image.V, c.Image.Origin.Pos))}, nil
+		}
+	}
 	mariadb := false
 	var why string
 	if u != nil {
@@ -236,7 +249,27 @@ func detectVersion(f *discover.Facts, opt Options, u *systemd.Unit) (source.Valu
 var (
 	versionedGroup = regexp.MustCompile(`^(mysqld|mariadb|mariadbd)-(\d+\.\d+)$`)
 	sharePath      = regexp.MustCompile(`/usr/share/(mysql|mariadb)-(\d+\.\d+)/`)
+	imageTag       = regexp.MustCompile(`^(\d+\.\d+)(?:[.-]|$)`)
 )
+
+// versionFromImage reads mysql:8.4.3, mariadb:10.11, percona-server:8.0.36
+// and the like; a tag without a supported major.minor reports false.
+func versionFromImage(image string) (catalog.Server, bool) {
+	name, tag, ok := strings.Cut(image[strings.LastIndexByte(image, '/')+1:], ":")
+	if !ok {
+		return catalog.Server{}, false
+	}
+	flavor := "mysql"
+	if strings.HasPrefix(name, "mariadb") {
+		flavor = "mariadb"
+	}
+	m := imageTag.FindStringSubmatch(tag)
+	if m == nil {
+		return catalog.Server{}, false
+	}
+	v, err := catalog.ParseServer(flavor + "-" + m[1])
+	return v, err == nil
+}
 
 // versionFromGroup reads [mysqld-8.0], [mariadb-10.11], [mariadbd-11.4]: a
 // mysqld- group with a major version of 10 or more is MariaDB's.
@@ -256,6 +289,12 @@ func versionFromGroup(group string) (catalog.Server, bool) {
 // entryPos is where a new [mysqld] option would go.
 func entryPos(f *discover.Facts, srv catalog.Server) source.Pos {
 	if f.Options == nil || len(f.Options.Files) == 0 {
+		switch {
+		case len(f.Units) > 0:
+			return source.Pos{Path: f.Units[0].Path, Line: 1}
+		case len(f.ServerContainers) > 0:
+			return f.ServerContainers[0].Pos
+		}
 		return source.Pos{}
 	}
 	for _, file := range f.Options.Files {
@@ -289,6 +328,14 @@ func nofile(f *discover.Facts, opt Options, u *systemd.Unit) (source.Value[syste
 			d.Origin.Note = u.Name + " sets no LimitNOFILE; " + d.Origin.Note
 		}
 		return d, nil
+	}
+	if len(f.ServerContainers) > 0 {
+		c := f.ServerContainers[0]
+		if c.NofileHard.V > 0 {
+			return source.Value[systemd.Limit]{V: systemd.Limit{Soft: uint64(c.NofileSoft.V), Hard: uint64(c.NofileHard.V)}, Origin: c.NofileHard.Origin}, nil
+		}
+		return source.Value[systemd.Limit]{V: systemd.Limit{Soft: containerNoFile, Hard: containerNoFile},
+			Origin: source.Named(fmt.Sprintf("%s sets no nofile ulimit: the container runtime's default, assumed %d (set --nofile)", c.Name, containerNoFile))}, nil
 	}
 	d := f.DefaultNoFile
 	d.Origin.Note = "no unit declares it; " + d.Origin.Note + " assumed (set --nofile for a container)"
