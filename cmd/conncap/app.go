@@ -84,7 +84,7 @@ func commonFlags() []cli.Flag {
 // the first argument, so they would silently be taken as paths.
 func checkArgs(c *cli.Context) error {
 	for _, a := range c.Args().Slice() {
-		if strings.HasPrefix(a, "-") && a != "-" {
+		if strings.HasPrefix(a, "-") && a != "-" { // "-" is stdin
 			return usagef("flag %q after a path: put flags before the paths (conncap %s [flags] PATH...)", a, c.Command.Name)
 		}
 	}

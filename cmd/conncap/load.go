@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,14 +97,25 @@ func load(c *cli.Context) (*loaded, error) {
 		return nil, err
 	}
 	var paths []string
+	var stdin []byte
 	for _, a := range args {
+		if a == "-" {
+			if stdin, err = io.ReadAll(io.LimitReader(c.App.Reader, sysroot.DefaultMaxFileSize*16+1)); err != nil {
+				return nil, fmt.Errorf("reading stdin: %w", err)
+			}
+			if len(stdin) > sysroot.DefaultMaxFileSize*16 {
+				return nil, fmt.Errorf("-: stdin is larger than %d bytes", sysroot.DefaultMaxFileSize*16)
+			}
+			paths = append(paths, "-")
+			continue
+		}
 		rel, err := root.Rel(a)
 		if err != nil {
 			return nil, usagef("%v: pass --root so that every path is inside it", err)
 		}
 		paths = append(paths, rel)
 	}
-	facts, err := discover.Walk(c.Context, root, paths)
+	facts, err := discover.WalkStdin(c.Context, root, paths, stdin)
 	if err != nil {
 		return nil, err
 	}

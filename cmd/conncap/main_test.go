@@ -103,6 +103,10 @@ func TestExitCodes(t *testing.T) {
 		"binary/etc/mysql/my.cnf":     "[mysqld]\nx=\x00\n",
 		"cycle/etc/mysql/my.cnf":      "[mysqld]\n!include /etc/mysql/my.cnf\n",
 		"unknown/etc/mysql/my.cnf":    "[mysqld]\nmax_conections = 10\n",
+		"badk8s/etc/mysql/my.cnf":     "[mysqld]\nwait_timeout = 120\n",
+		"badk8s/k8s/api.yaml":         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: three\n",
+		"tmpl/etc/mysql/my.cnf":       "[mysqld]\nwait_timeout = 120\n",
+		"tmpl/chart/templates/d.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  replicas: {{ .Values.replicas }}\n",
 		"cfg/quiet.yaml":              "rules:\n  unknown-option: info\n  wait-timeout-long: off\n",
 		"cfg/typo.yaml":               "rulez:\n  unknown-option: info\n",
 		"cfg/badrule.yaml":            "rules:\n  no-such-rule: off\n",
@@ -134,6 +138,9 @@ func TestExitCodes(t *testing.T) {
 		{"missing path", []string{"lint", "does-not-exist"}, 2, "does-not-exist"},
 		{"outside root", []string{"lint", "--root", "clean", "bad"}, 2, "outside the root"},
 		{"unknown rule", []string{"explain", "no-such-rule"}, 2, "unknown rule"},
+		{"bad manifest", []string{"lint", "badk8s"}, 2, "k8s/api.yaml:5:"},
+		{"unrendered template is skipped", []string{"lint", "tmpl"}, 0, ""},
+		{"verbose lists skipped files", []string{"lint", "--verbose", "tmpl"}, 0, "skipped chart/templates/d.yaml: unrendered template"},
 		{"config lowers a severity", []string{"lint", "--config", "cfg/quiet.yaml", "unknown"}, 0, ""},
 		{"config threshold", []string{"lint", "--config", "cfg/threshold.yaml", "clean"}, 1, ""},
 		{"flag beats config threshold", []string{"lint", "--config", "cfg/threshold.yaml", "--wait-timeout-threshold", "200", "clean"}, 0, ""},
@@ -203,5 +210,23 @@ func TestImportsPointOneWay(t *testing.T) {
 				t.Errorf("%s imports %s: imports must point down the chain cmd → lint → planner → inputs", pkg, imp)
 			}
 		}
+	}
+}
+
+// TestStdin reads `helm template` output from stdin ("-").
+func TestStdin(t *testing.T) {
+	dir := sysroottest.Dir(t, map[string]string{"etc/mysql/my.cnf": "[mysqld]\nmax_connections = 151\nwait_timeout = 120\n"})
+	t.Chdir(dir)
+	manifests := "---\n# Source: api/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 20\n" +
+		"  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec:\n      containers:\n" +
+		"        - name: api\n          image: api:1\n          env:\n            - {name: DATABASE_URL, value: \"mysql://app@db/app?connection_limit=10\"}\n"
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"conncap", "lint", "--nofile=65535", "--root", ".", ".", "-"}, strings.NewReader(manifests), &out, &errOut)
+	if code != exitFindings || !strings.Contains(out.String(), "-:8:13: error: steady demand is 200 (api: 20 × 10)") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr:\n%s", code, out.String(), errOut.String())
+	}
+	code = run(context.Background(), []string{"conncap", "lint", "--root", ".", "-"}, strings.NewReader("just: yaml\n"), &out, &errOut)
+	if code != exitBadInput || !strings.Contains(errOut.String(), "no Kubernetes objects") {
+		t.Errorf("plain YAML on stdin: exit %d, stderr %s", code, errOut.String())
 	}
 }

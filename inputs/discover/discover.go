@@ -55,8 +55,27 @@ var skipDirs = map[string]bool{".git": true, "node_modules": true, "vendor": tru
 
 // Walk reads the given sysroot-relative paths (files or directories).
 func Walk(ctx context.Context, root *sysroot.Root, paths []string) (*Facts, error) {
+	return WalkStdin(ctx, root, paths, nil)
+}
+
+// WalkStdin is Walk where the path "-" stands for stdin's content, read as
+// YAML manifests (the output of `helm template` or `kustomize build`).
+func WalkStdin(ctx context.Context, root *sysroot.Root, paths []string, stdin []byte) (*Facts, error) {
 	w := &walker{root: root, facts: &Facts{}, compose: map[string][]*compose.File{}, readers: appReaders()}
 	for _, p := range paths {
+		if p == "-" {
+			if err := sysroot.CheckText(stdin); err != nil {
+				return nil, fmt.Errorf("-: %w", err)
+			}
+			ok, err := w.classifyYAML("-", stdin)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, fmt.Errorf("-: no Kubernetes objects or compose services on stdin")
+			}
+			continue
+		}
 		if err := w.walk(ctx, p); err != nil {
 			return nil, err
 		}
@@ -156,20 +175,7 @@ func (w *walker) classify(p string) error {
 		return nil
 	}
 	if isYAML(name) {
-		if compose.Match(p, f.Src) {
-			cf, err := compose.Parse(p, f.Src)
-			if err != nil {
-				return err
-			}
-			w.compose[path.Dir(p)] = append(w.compose[path.Dir(p)], cf)
-			return nil
-		}
-		kf, err := kube.Parse(p, f.Src)
-		switch {
-		case err == nil:
-			w.kube = append(w.kube, kf)
-			return nil
-		case !errors.Is(err, kube.ErrNotKubernetes):
+		if ok, err := w.classifyYAML(p, f.Src); ok || err != nil {
 			return err
 		}
 	}
@@ -224,6 +230,28 @@ func looksLikeOptionFile(name string, src []byte) bool {
 		return bytes.HasPrefix(t, []byte("!include")) || serverGroupHeader.Match(t)
 	}
 	return false
+}
+
+// classifyYAML reads a compose file or Kubernetes manifests; ok is false
+// for other YAML.
+func (w *walker) classifyYAML(p string, src []byte) (ok bool, err error) {
+	if compose.Match(p, src) {
+		cf, err := compose.Parse(p, src)
+		if err != nil {
+			return false, err
+		}
+		w.compose[path.Dir(p)] = append(w.compose[path.Dir(p)], cf)
+		return true, nil
+	}
+	kf, err := kube.Parse(p, src)
+	switch {
+	case err == nil:
+		w.kube = append(w.kube, kf)
+		return true, nil
+	case errors.Is(err, kube.ErrNotKubernetes):
+		return false, nil
+	}
+	return false, err
 }
 
 func isYAML(name string) bool {

@@ -175,7 +175,7 @@ func (r *Root) ReadFile(name string) (*source.File, error) {
 	if int64(len(src)) > r.maxFileSize {
 		return nil, &fs.PathError{Op: "read", Path: disp, Err: fmt.Errorf("%w of %d bytes", ErrTooLarge, r.maxFileSize)}
 	}
-	if err := checkText(src); err != nil {
+	if err := CheckText(src); err != nil {
 		return nil, &fs.PathError{Op: "read", Path: disp, Err: err}
 	}
 	return source.NewFile(rel, src), nil
@@ -194,8 +194,8 @@ func (r *Root) ReadDir(name string) ([]fs.DirEntry, error) {
 	return ents, nil // os.ReadDir sorts by name with strings.Compare: byte order
 }
 
-// checkText rejects content with NUL bytes or invalid UTF-8, naming the line.
-func checkText(src []byte) error {
+// CheckText rejects content with NUL bytes or invalid UTF-8, naming the line.
+func CheckText(src []byte) error {
 	if i := bytes.IndexByte(src, 0); i >= 0 {
 		return fmt.Errorf("%w: NUL byte on line %d (binary file?)", ErrBinary, bytes.Count(src[:i], []byte("\n"))+1)
 	}
