@@ -32,7 +32,7 @@ const (
 
 // URL is a parsed MySQL/MariaDB URL or DSN.
 type URL struct {
-	Format Format
+	Format Format // the syntax it was written in
 	// Scheme is lower-cased and has no "://": "jdbc:mysql",
 	// "jdbc:mysql:loadbalance", "jdbc:mariadb", "mysql", "mysql2",
 	// "mariadb", "trilogy", "mysqlx", "mysql+pymysql", …; "" for a Go DSN.
@@ -45,7 +45,7 @@ type URL struct {
 	// Host and Port are the first (or only) server address; Port is 0 when
 	// the URL gives none (the driver then uses 3306, 33060 for mysqlx).
 	Host string
-	Port int
+	Port int // 0 when absent
 	// Hosts lists every address of a multi-host URL as host[:port].
 	Hosts []string
 	// Socket is a Unix socket path (Go DSN unix(/path), or a socket

@@ -16,6 +16,7 @@ type option struct {
 // formatError is DbConnectionOptions' complaint about a malformed string.
 type formatError struct{ index int }
 
+// Error says where the connection string stops conforming.
 func (e *formatError) Error() string {
 	return fmt.Sprintf("format of the connection string does not conform to specification starting at index %d", e.index)
 }

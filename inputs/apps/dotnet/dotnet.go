@@ -24,7 +24,7 @@ import (
 
 // File is one parsed appsettings file.
 type File struct {
-	Path string
+	Path string // slash-separated, relative to the sysroot
 	// Environment is the environment name in the file name
 	// (appsettings.Production.json → "Production"), "" for appsettings.json.
 	Environment string
@@ -45,8 +45,8 @@ type Setting struct {
 	Null bool
 	// KeyPos is the member name (its opening quote); ValuePos is the first
 	// character of the value (the opening quote of a string).
-	KeyPos   source.Pos
-	ValuePos source.Pos
+	KeyPos   source.Pos // the member name
+	ValuePos source.Pos // the value
 	// Raw is a string value as written, quotes and escapes included; "" for
 	// other values. It maps offsets in Value back to columns.
 	Raw string

@@ -58,7 +58,9 @@ func envVar(name, value string, line int) apps.EnvVar {
 
 var oneProc = source.Value[int]{V: 1, Origin: source.Named("one .NET process per container")}
 
-func str(v string, p source.Pos) source.Value[string] { return source.Value[string]{V: v, Origin: source.At(p)} }
+func str(v string, p source.Pos) source.Value[string] {
+	return source.Value[string]{V: v, Origin: source.At(p)}
+}
 
 // reporting is the pool of ConnectionStrings:Reporting in appsettings.json,
 // which no other file overrides.
@@ -165,9 +167,9 @@ func TestPools(t *testing.T) {
 			want: []apps.Pool{
 				{
 					Ecosystem: "dotnet", Name: "Default",
-					Max:      source.Value[int]{V: 40, Origin: source.At(at(baseJSON, 6, 71))},
-					Declared: true,
-					MinIdle:  source.Value[int]{Origin: source.Origin{Pos: at(baseJSON, 6, 16), Note: "not set; default Minimum Pool Size 0"}},
+					Max:         source.Value[int]{V: 40, Origin: source.At(at(baseJSON, 6, 71))},
+					Declared:    true,
+					MinIdle:     source.Value[int]{Origin: source.Origin{Pos: at(baseJSON, 6, 16), Note: "not set; default Minimum Pool Size 0"}},
 					MaxLifetime: apps.Duration{V: 5 * time.Minute, Origin: source.At(at(baseJSON, 6, 94)), Known: true},
 					IdleTimeout: apps.Duration{V: 180 * time.Second, Origin: source.Origin{Pos: at(baseJSON, 6, 16),
 						Note: "not set; MySqlConnector default Connection Idle Timeout 180 s (MySql.Data has no such option ⚠)"}, Known: true},
@@ -261,7 +263,7 @@ func TestParse(t *testing.T) {
 	}{
 		{
 			name: "comments, trailing commas, arrays, booleans, numbers, null",
-			in: "{ // top\n  \"A\": {\"B\": [1, true,], /* x */ \"C\": null},\n  \"D\": \"é\\\"x\",\n}\n",
+			in:   "{ // top\n  \"A\": {\"B\": [1, true,], /* x */ \"C\": null},\n  \"D\": \"é\\\"x\",\n}\n",
 			want: []dotnet.Setting{
 				{Key: "A:B:0", Value: "1", KeyPos: at(p, 2, 15), ValuePos: at(p, 2, 15)},
 				{Key: "A:B:1", Value: "True", KeyPos: at(p, 2, 18), ValuePos: at(p, 2, 18)},

@@ -77,8 +77,8 @@ func Match(p string, src []byte) bool {
 
 // File is what one Go source file says about database pools.
 type File struct {
-	Path    string
-	Package string
+	Path    string // slash-separated, relative to the sysroot
+	Package string // the package clause's name
 	// Opens are the calls that open a pool, in source order.
 	Opens []Open
 	// Calls are the pool-sizing calls, in source order.
@@ -102,10 +102,10 @@ type Open struct {
 	// is not. GORM's mysql.Open/mysql.New dialector and a mysql.NewConnector
 	// connector count as "mysql".
 	Driver    string
-	DriverPos source.Pos
+	DriverPos source.Pos // the driver-name argument (the dialector call for GORM)
 	// DSN is the data source name when it is a constant, else "".
 	DSN    string
-	DSNPos source.Pos
+	DSNPos source.Pos // the DSN argument
 	// Names are what the result is assigned to ("db", "s.db"); the first
 	// result only.
 	Names []string
@@ -121,19 +121,19 @@ type Call struct {
 	Method string     // SetMaxOpenConns, SetMaxIdleConns, SetConnMaxLifetime, SetConnMaxIdleTime
 	Recv   string     // the receiver as written: "db", "s.db", "gdb.DB()"
 	Arg    string     // the argument as written
-	ArgPos source.Pos
+	ArgPos source.Pos // the argument's first character
 	// Env lists the variables the argument reads with os.Getenv or os.LookupEnv.
 	Env   []string
-	Scope string
+	Scope string // the enclosing function, as Open.Scope
 
 	arg ast.Expr
 }
 
 // Assign is one assignment of a name from another name.
 type Assign struct {
-	Pos      source.Pos
-	LHS, RHS string // as written; RHS without a trailing .DB() or sqlx.NewDb wrapper
-	Scope    string
+	Pos      source.Pos // the left-hand side
+	LHS, RHS string     // as written; RHS without a trailing .DB() or sqlx.NewDb wrapper
+	Scope    string     // the enclosing function, as Open.Scope
 }
 
 // sizingMethods are database/sql's (*DB) pool settings.

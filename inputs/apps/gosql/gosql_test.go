@@ -122,7 +122,7 @@ func TestPools(t *testing.T) {
 					MaxLifetime: apps.Duration{V: 90 * time.Second, Origin: source.At(at("multi/config.go", 15, 31)), Known: true},
 					IdleTimeout: apps.Duration{Origin: named(at("multi/open.go", 22, 22), noIdleTime), Known: true},
 					Processes:   oneProc,
-					Notes: []string{"SetMaxOpenConns is called more than once; SetMaxOpenConns(replicaPool) at multi/config.go:13:12 is overridden by the call at multi/config.go:14:12"},
+					Notes:       []string{"SetMaxOpenConns is called more than once; SetMaxOpenConns(replicaPool) at multi/config.go:13:12 is overridden by the call at multi/config.go:14:12"},
 				},
 			},
 		},

@@ -516,7 +516,7 @@ func (b *builder) hikari(p *apps.Pool) {
 	case !maxN.set:
 		p.Max = source.Value[int]{V: hikariMaxPool, Origin: source.Named("HikariCP default maximumPoolSize 10")}
 		if minN.known && minN.n > 0 {
-			p.Notes = append(p.Notes, fmt.Sprintf("minimum-idle %d without maximum-pool-size: HikariCP 5.1+ sizes the pool at 10; HikariCP 3.x sized it at minimumIdle", minN.n))
+			p.Notes = append(p.Notes, fmt.Sprintf("minimum-idle %d without maximum-pool-size: current HikariCP sizes the pool at 10; older releases (3.x) sized it at minimumIdle", minN.n))
 		}
 	case !maxN.known:
 		p.Declared = true

@@ -63,7 +63,9 @@ func envOf(vars ...apps.EnvVar) apps.EnvMap {
 
 var oneJVM = source.Value[int]{V: 1, Origin: source.Named("one JVM per container; Spring Boot opens one pool per DataSource")}
 
-func str(v string, p source.Pos) source.Value[string] { return source.Value[string]{V: v, Origin: source.At(p)} }
+func str(v string, p source.Pos) source.Value[string] {
+	return source.Value[string]{V: v, Origin: source.At(p)}
+}
 
 func TestPoolsOrders(t *testing.T) {
 	const (
@@ -385,6 +387,22 @@ func TestHikariValidation(t *testing.T) {
 				t.Errorf("Pools() mismatch (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestHikariMinimumIdleOnly(t *testing.T) {
+	f, err := spring.Parse("application.properties", []byte("spring.datasource.hikari.minimum-idle=3\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pools, err := spring.Pools([]*spring.File{f}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := pools[0]
+	wantNote := "minimum-idle 3 without maximum-pool-size: current HikariCP sizes the pool at 10; older releases (3.x) sized it at minimumIdle"
+	if p.Max.V != 10 || p.Declared || p.MinIdle.V != 3 || !containsNote(p.Notes, wantNote) {
+		t.Errorf("Pools() = Max %d (declared %v), MinIdle %d, notes %q; want 10 (default), 3 and the version note", p.Max.V, p.Declared, p.MinIdle.V, p.Notes)
 	}
 }
 

@@ -284,6 +284,7 @@ func (r *resolver) placeholder(name string) (value, bool) {
 // emptyValue marks a value that binds as null: the property stays unset.
 type emptyValue struct{}
 
+// Error says the value is empty.
 func (emptyValue) Error() string { return "empty value" }
 
 // springInt converts a property to a Java int (bits 32) or long (bits 64)

@@ -68,15 +68,15 @@ func (l Location) String() string {
 
 // File is one parsed config data file.
 type File struct {
-	Path   string
-	Format Format
+	Path   string // slash-separated, relative to the sysroot
+	Format Format // from the extension
 	// Name is the config name ("application") and Profile the profile in the
 	// file name (application-prod.yml → "prod"; "" for none). For other
 	// names (thingsboard.yml) Name is the whole base name; Pools splits
 	// NAME-PROFILE when a file named NAME is among the files.
 	Name     string
 	Profile  string
-	Location Location
+	Location Location // from the path: src/main/resources/ is classpath:/, ./config/ is file:./config/
 	// Docs are the file's documents in order (YAML ---, properties #--- or !---).
 	Docs []Doc
 }
@@ -98,8 +98,8 @@ type Prop struct {
 	// Tag is the YAML type of the value ("!!str", "!!int", "!!float",
 	// "!!bool", "!!null"); always "!!str" for .properties.
 	Tag      string
-	KeyPos   source.Pos
-	ValuePos source.Pos
+	KeyPos   source.Pos // the key's first character
+	ValuePos source.Pos // the value's first character
 }
 
 var (

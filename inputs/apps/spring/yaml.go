@@ -40,7 +40,7 @@ func parseYAML(p string, src []byte) ([]Doc, error) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var docs []Doc
-	fl := &yamlFlattener{path: p}
+	fl := &yamlFlattener{path: p, lines: yamlLines(src)}
 	for {
 		var n yaml.Node
 		err := dec.Decode(&n)
@@ -51,7 +51,7 @@ func parseYAML(p string, src []byte) ([]Doc, error) {
 			fl.errs.Add(yamlErrorPos(p, err))
 			break
 		}
-		doc := Doc{Pos: source.Pos{Path: p, Line: max(n.Line, 1), Col: max(n.Column, 1)}}
+		doc := Doc{Pos: fl.pos(&n)}
 		if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 			root := n.Content[0]
 			fl.props = nil
@@ -71,6 +71,25 @@ func parseYAML(p string, src []byte) ([]Doc, error) {
 		}
 	}
 	return docs, fl.errs.Err()
+}
+
+// yamlLines counts lines as YAML breaks them: \r\n, \r, \n, NEL, LS and PS.
+func yamlLines(src []byte) int {
+	n := 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		switch r {
+		case '\r':
+			if i+1 < len(src) && src[i+1] == '\n' {
+				size = 2
+			}
+			n++
+		case '\n', 0x85, 0x2028, 0x2029:
+			n++
+		}
+		i += size
+	}
+	return n
 }
 
 // yamlErrorPos turns a yaml.v3 error ("yaml: line 3: mapping values are not
@@ -101,8 +120,12 @@ func badYAMLChar(p string, src []byte) (source.Pos, string, bool) {
 		if bad != "" {
 			return source.Pos{Path: p, Line: line, Col: utf8.RuneCount(src[lineStart:i]) + 1}, bad, true
 		}
-		if r == '\n' {
-			line, lineStart = line+1, i+1
+		switch {
+		case r == '\r' && i+1 < len(src) && src[i+1] == '\n':
+			n = 2
+			line, lineStart = line+1, i+2
+		case r == '\r', r == '\n', r == 0x85, r == 0x2028, r == 0x2029:
+			line, lineStart = line+1, i+n
 		}
 		i += n
 	}
@@ -111,12 +134,16 @@ func badYAMLChar(p string, src []byte) (source.Pos, string, bool) {
 
 type yamlFlattener struct {
 	path  string
+	lines int // lines in the file: yaml.v3 may place an implicit empty value past the end
 	props []Prop
 	nodes int
 	errs  source.ErrorList
 }
 
 func (fl *yamlFlattener) pos(n *yaml.Node) source.Pos {
+	if fl.lines > 0 && n.Line > fl.lines {
+		return source.Pos{Path: fl.path, Line: fl.lines, Col: 1}
+	}
 	return source.Pos{Path: fl.path, Line: max(n.Line, 1), Col: max(n.Column, 1)}
 }
 
