@@ -343,6 +343,16 @@ var PoolSizeUnknown = &lint.Rule{
 
 func poolSizeUnknown(p *lint.Pass) {
 	for _, s := range p.Analysis.Services {
+		for _, pl := range s.Pools {
+			if !system.UnknownSize(pl) {
+				continue
+			}
+			p.Report(lint.Diagnostic{
+				Pos:     poolPos(s, pl),
+				Message: fmt.Sprintf("the size of %s's %s pool is set but cannot be known from the files (%s): it counts as 0 in every scenario", s.Name, pl.Ecosystem, where(pl.Max.Origin)),
+				Fix:     &lint.Fix{Message: fmt.Sprintf("declare it in .conncap.yaml: services: [{name: %s, pool: N}]", s.Name)},
+			})
+		}
 		if len(s.Pools) > 0 {
 			continue
 		}

@@ -153,6 +153,11 @@ func attachPools(tiers []*tier, all []*discover.App) (used map[*discover.App]boo
 			t.svc.Pools = append(t.svc.Pools, pools...)
 		}
 		t.svc.Account = accountOf(t.svc.Pools)
+		for _, c := range t.containers {
+			if t.svc.Account.V == "" {
+				t.svc.Account = envAccount(c.env)
+			}
+		}
 	}
 	return used
 }
@@ -162,6 +167,19 @@ func accountOf(pools []apps.Pool) source.Value[string] {
 	for _, p := range pools {
 		if p.User.V != "" {
 			return p.User
+		}
+	}
+	return source.Value[string]{}
+}
+
+// userEnvNames are environment variables that name the database user.
+var userEnvNames = []string{"SPRING_DATASOURCE_USERNAME", "DB_USER", "DB_USERNAME", "DATABASE_USER", "DATABASE_USERNAME", "MYSQL_USER", "MARIADB_USER"}
+
+// envAccount is the user a container's environment names.
+func envAccount(env apps.Env) source.Value[string] {
+	for _, n := range userEnvNames {
+		if v, ok := env.Lookup(n); ok && !v.Unknown && v.Value.V != "" {
+			return v.Value
 		}
 	}
 	return source.Value[string]{}

@@ -33,7 +33,8 @@ type Service struct {
 
 // PerInstance is the connections one instance opens: Σ pool max × processes.
 // unbounded is set when a pool has no upper bound; unknown when there is no
-// pool at all.
+// pool at all, or a pool's size is set but cannot be known offline (a
+// Secret, a non-constant expression): such a pool counts as 0.
 func (s *Service) PerInstance() (n int, unbounded, unknown bool) {
 	if len(s.Pools) == 0 {
 		return 0, false, true
@@ -41,6 +42,10 @@ func (s *Service) PerInstance() (n int, unbounded, unknown bool) {
 	for _, p := range s.Pools {
 		if p.Unbounded {
 			unbounded = true
+			continue
+		}
+		if UnknownSize(p) {
+			unknown = true
 			continue
 		}
 		procs := max(p.Processes.V, 1)
@@ -140,3 +145,7 @@ func Services(f *discover.Facts, opt Options) []*Service {
 	}
 	return applyDeclared(found, opt.Services)
 }
+
+// UnknownSize reports a pool whose size is set but not knowable offline
+// (readers report it as Declared with Max 0 and the reason in the origin).
+func UnknownSize(p apps.Pool) bool { return p.Declared && p.Max.V == 0 && !p.Unbounded }
