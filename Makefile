@@ -11,9 +11,12 @@ build:
 
 # Each reader's fuzz target, briefly; `make fuzz FUZZTIME=10m` for longer.
 FUZZTIME ?= 20s
+READERS = ./inputs/mycnf ./inputs/systemd ./inputs/kube ./inputs/compose ./inputs/config \
+	./inputs/apps/spring ./inputs/apps/rails ./inputs/apps/python ./inputs/apps/node \
+	./inputs/apps/phpfpm ./inputs/apps/dotnet ./inputs/apps/gosql ./inputs/grants
 fuzz:
-	go test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./inputs/mycnf
-	go test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./inputs/systemd
+	for p in $(READERS); do go test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) $$p || exit 1; done
+	go test -run='^$$' -fuzz=FuzzParseURL -fuzztime=$(FUZZTIME) ./inputs/apps/dburl
 
 bench:
 	go test -run='^$$' -bench=. -benchmem ./...

@@ -3,7 +3,9 @@ package discover
 import (
 	"github.com/conncap/conncap/inputs/apps/dotnet"
 	"github.com/conncap/conncap/inputs/apps/gosql"
+	"github.com/conncap/conncap/inputs/apps/node"
 	"github.com/conncap/conncap/inputs/apps/phpfpm"
+	"github.com/conncap/conncap/inputs/apps/python"
 	"github.com/conncap/conncap/inputs/apps/rails"
 	"github.com/conncap/conncap/inputs/apps/spring"
 )
@@ -17,5 +19,7 @@ func appReaders() []appReader {
 		&ecosystem[*dotnet.File]{eco: "dotnet", Match: dotnet.Match, Parse: dotnet.Parse, Pools: dotnet.Pools},
 		&ecosystem[*phpfpm.File]{eco: "php-fpm", Match: phpfpm.Match, Parse: phpfpm.Parse, Pools: phpfpm.Pools},
 		&ecosystem[*gosql.File]{eco: "gosql", Match: gosql.Match, Parse: gosql.Parse, Pools: gosql.Pools},
+		&ecosystem[*python.File]{eco: "python", Match: python.Match, Parse: python.Parse, Pools: python.Pools},
+		&ecosystem[*node.File]{eco: "node", Match: node.Match, Parse: node.Parse, Pools: node.Pools},
 	}
 }

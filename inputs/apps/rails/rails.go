@@ -85,10 +85,10 @@ type File struct {
 }
 
 var (
-	adapterRe  = regexp.MustCompile(`(?m)^[ \t]+adapter:[ \t]*\S`)
-	envTopRe   = regexp.MustCompile(`(?m)^(production|development|test|default|staging):`)
-	pumaDSLRe  = regexp.MustCompile(`(?m)^[ \t]*(threads[ \t(]+\S.*,|workers[ \t(]+\S|preload_app!|on_worker_boot|plugin[ \t]+:tmp_restart|worker_timeout[ \t(])`)
-	sidekiqRe  = regexp.MustCompile(`(?m)^[ \t]*:?(concurrency|queues|capsules):`)
+	adapterRe = regexp.MustCompile(`(?m)^[ \t]+adapter:[ \t]*\S`)
+	envTopRe  = regexp.MustCompile(`(?m)^(production|development|test|default|staging):`)
+	pumaDSLRe = regexp.MustCompile(`(?m)^[ \t]*(threads[ \t(]+\S.*,|workers[ \t(]+\S|preload_app!|on_worker_boot|plugin[ \t]+:tmp_restart|worker_timeout[ \t(])`)
+	sidekiqRe = regexp.MustCompile(`(?m)^[ \t]*:?(concurrency|queues|capsules):`)
 )
 
 // Match reports whether src looks like database.yml (environments with

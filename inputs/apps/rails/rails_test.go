@@ -48,8 +48,10 @@ func at(p string, line, col int) source.Origin {
 func note(p string, line, col int, n string) source.Origin {
 	return source.Origin{Pos: pos(p, line, col), Note: n}
 }
-func ival(v int, o source.Origin) source.Value[int]       { return source.Value[int]{V: v, Origin: o} }
-func sval(v string, o source.Origin) source.Value[string] { return source.Value[string]{V: v, Origin: o} }
+func ival(v int, o source.Origin) source.Value[int] { return source.Value[int]{V: v, Origin: o} }
+func sval(v string, o source.Origin) source.Value[string] {
+	return source.Value[string]{V: v, Origin: o}
+}
 func envVar(name, v string, line int) apps.EnvVar {
 	return apps.EnvVar{Name: name, Value: sval(v, at(envK8s, line, 18))}
 }
@@ -370,7 +372,7 @@ func TestRenderPositions(t *testing.T) {
 		want      source.Pos
 	}{
 		{1, 1, pos("t.yml", 1, 1)},
-		{1, 4, pos("t.yml", 1, 4)},  // the tag's output → the tag
+		{1, 4, pos("t.yml", 1, 4)},   // the tag's output → the tag
 		{1, 10, pos("t.yml", 1, 36)}, // "b" after the tag
 		{2, 4, pos("t.yml", 2, 4)},
 	} {

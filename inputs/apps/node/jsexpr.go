@@ -1,0 +1,856 @@
+package node
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/source"
+)
+
+// A JavaScript expression subset: literals, object and array literals
+// (with shorthand properties and spreads of known objects), identifiers
+// bound by earlier const/let/var declarations, member access, ||, ?? and
+// &&, the conditional operator when its condition is known, arithmetic,
+// and the calls that read configuration: process.env.X /
+// process.env["X"], parseInt, Number, parseFloat, String, and
+// os.cpus().length (unknown offline, assumed). Functions are not called.
+
+type jkind int
+
+const (
+	jUnknown jkind = iota
+	jUndefined
+	jNull
+	jNumber
+	jString
+	jBool
+	jObject
+	jArray
+	jRef // an identifier or member path bound to nothing known (a module, a class)
+)
+
+// jval is the value of an expression.
+type jval struct {
+	kind   jkind
+	n      float64
+	s      string // string value; the path of a jRef
+	b      bool
+	keys   []string
+	vals   []jval
+	items  []jval
+	pos    source.Pos
+	origin source.Origin
+	why    string
+	// fromEnv is set on a value read from the environment.
+	fromEnv bool
+	// call is set on the result of a call we do not model: the callee's
+	// path and the arguments, for the scanner.
+	call *callInfo
+}
+
+type callInfo struct {
+	callee string
+	isNew  bool
+	args   []jval
+}
+
+func unknownAt(pos source.Pos, format string, args ...any) jval {
+	return jval{kind: jUnknown, pos: pos, origin: source.At(pos), why: fmt.Sprintf(format, args...)}
+}
+
+// get returns an object property.
+func (v jval) get(key string) (jval, bool) {
+	if v.kind != jObject {
+		return jval{}, false
+	}
+	for i := len(v.keys) - 1; i >= 0; i-- {
+		if v.keys[i] == key {
+			return v.vals[i], true
+		}
+	}
+	return jval{}, false
+}
+
+func (v jval) set(key string, val jval) jval {
+	out := v
+	out.keys = append([]string{}, v.keys...)
+	out.vals = append([]jval{}, v.vals...)
+	for i, k := range out.keys {
+		if k == key {
+			out.vals[i] = val
+			return out
+		}
+	}
+	out.keys = append(out.keys, key)
+	out.vals = append(out.vals, val)
+	return out
+}
+
+func (v jval) truthy() bool {
+	switch v.kind {
+	case jUndefined, jNull:
+		return false
+	case jNumber:
+		return v.n != 0
+	case jString:
+		return v.s != ""
+	case jBool:
+		return v.b
+	}
+	return true
+}
+
+func (v jval) nullish() bool { return v.kind == jUndefined || v.kind == jNull }
+
+func kindName(v jval) string {
+	switch v.kind {
+	case jUndefined:
+		return "undefined"
+	case jNull:
+		return "null"
+	case jNumber:
+		return "number"
+	case jString:
+		return "string"
+	case jBool:
+		return "boolean"
+	case jObject:
+		return "object"
+	case jArray:
+		return "array"
+	case jRef:
+		return v.s
+	}
+	return "unknown"
+}
+
+// text is String(v) for the kinds that matter.
+func (v jval) text() string {
+	switch v.kind {
+	case jString:
+		return v.s
+	case jNumber:
+		return strconv.FormatFloat(v.n, 'f', -1, 64)
+	case jBool:
+		return strconv.FormatBool(v.b)
+	case jNull:
+		return "null"
+	}
+	return "undefined"
+}
+
+// assumedCPUs stands in for the processor count, unknown offline.
+const assumedCPUs = 2
+
+// evaluator evaluates expressions against the environment and the names
+// bound so far.
+type evaluator struct {
+	env  apps.Env
+	syms map[string]jval
+}
+
+func (ev *evaluator) lookupEnv(name string) (apps.EnvVar, bool) {
+	if ev.env == nil {
+		return apps.EnvVar{}, false
+	}
+	return ev.env.Lookup(name)
+}
+
+type parser struct {
+	ev    *evaluator
+	toks  []token
+	i     int
+	depth int
+	// calls records every call evaluated, for the scanner.
+	calls *[]jval
+}
+
+const maxDepth = 64
+
+func (p *parser) peek() token { return p.toks[p.i] }
+func (p *parser) next() token {
+	t := p.toks[p.i]
+	if p.i < len(p.toks)-1 {
+		p.i++
+	}
+	return t
+}
+func (p *parser) is(s string) bool {
+	t := p.peek()
+	return (t.kind == tPunct || t.kind == tIdent) && t.text == s
+}
+func (p *parser) accept(s string) bool {
+	if p.is(s) {
+		p.next()
+		return true
+	}
+	return false
+}
+
+// expr parses an assignment expression (no commas).
+func (p *parser) expr() jval {
+	p.depth++
+	defer func() { p.depth-- }()
+	if p.depth > maxDepth {
+		return unknownAt(p.peek().pos, "expression nested too deeply")
+	}
+	if arrow := p.arrowFunction(); arrow {
+		return unknownAt(p.peek().pos, "a function")
+	}
+	start := p.peek().pos
+	v := p.nullish()
+	if p.accept("?") {
+		a := p.expr()
+		p.accept(":")
+		b := p.expr()
+		switch {
+		case v.kind == jUnknown:
+			return unknownAt(start, "a conditional on %s", v.why)
+		case v.truthy():
+			return a
+		default:
+			return b
+		}
+	}
+	return v
+}
+
+// arrowFunction skips "(a, b) => body", "x => body", "async ..." and
+// function expressions, returning true when it did.
+func (p *parser) arrowFunction() bool {
+	save := p.i
+	if p.is("async") {
+		p.next()
+	}
+	if p.is("function") {
+		p.next()
+		p.skipTo("(")
+		p.skipBalanced()
+		if p.is("{") {
+			p.skipBalanced()
+		}
+		return true
+	}
+	switch {
+	case p.peek().kind == tIdent && p.toks[min(p.i+1, len(p.toks)-1)].text == "=>":
+		p.next()
+	case p.is("("):
+		p.skipBalanced()
+		if p.is(":") { // TypeScript return type
+			for !p.is("=>") && p.peek().kind != tEOF && !p.is(",") && !p.is(";") {
+				p.next()
+			}
+		}
+		if !p.is("=>") {
+			p.i = save
+			return false
+		}
+	default:
+		p.i = save
+		return false
+	}
+	p.next() // =>
+	if p.is("{") {
+		p.skipBalanced()
+	} else {
+		p.expr()
+	}
+	return true
+}
+
+// skipBalanced skips one bracketed group starting at the current token.
+func (p *parser) skipBalanced() {
+	depth := 0
+	for p.peek().kind != tEOF {
+		t := p.next()
+		if t.kind != tPunct {
+			if depth == 0 {
+				return
+			}
+			continue
+		}
+		switch t.text {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			depth--
+		}
+		if depth <= 0 {
+			return
+		}
+	}
+}
+
+// skipTo advances to the next token s at the current depth.
+func (p *parser) skipTo(s string) {
+	for p.peek().kind != tEOF && !p.is(s) {
+		p.next()
+	}
+}
+
+func (p *parser) nullish() jval {
+	v := p.or()
+	for p.is("??") {
+		t := p.next()
+		w := p.or()
+		switch {
+		case v.kind == jUnknown:
+			if w.kind == jUnknown {
+				return v
+			}
+			return unknownAt(t.pos, "%s, so the ?? cannot be evaluated", v.why)
+		case v.nullish():
+			v = w
+		}
+	}
+	return v
+}
+
+func (p *parser) or() jval {
+	v := p.and()
+	for p.is("||") {
+		t := p.next()
+		w := p.and()
+		switch {
+		case v.kind == jUnknown:
+			if w.kind == jUnknown {
+				return v
+			}
+			return unknownAt(t.pos, "%s, so the || cannot be evaluated", v.why)
+		case !v.truthy():
+			v = w
+		}
+	}
+	return v
+}
+
+func (p *parser) and() jval {
+	v := p.compare()
+	for p.is("&&") {
+		t := p.next()
+		w := p.compare()
+		switch {
+		case v.kind == jUnknown:
+			return unknownAt(t.pos, "%s, so the && cannot be evaluated", v.why)
+		case v.truthy():
+			v = w
+		}
+	}
+	return v
+}
+
+func (p *parser) compare() jval {
+	v := p.additive()
+	for _, op := range []string{"===", "!==", "==", "!=", ">=", "<=", ">", "<"} {
+		if !p.is(op) {
+			continue
+		}
+		t := p.next()
+		w := p.additive()
+		if v.kind == jUnknown || w.kind == jUnknown {
+			return unknownAt(t.pos, "comparison of unknown values")
+		}
+		r := jval{kind: jBool, pos: t.pos, origin: source.At(t.pos)}
+		switch {
+		case op == "===" || op == "==" || op == "!==" || op == "!=":
+			eq := v.kind == w.kind && v.n == w.n && v.s == w.s && v.b == w.b
+			r.b = eq == (op == "===" || op == "==")
+		case v.kind == jNumber && w.kind == jNumber:
+			r.b = op == ">" && v.n > w.n || op == "<" && v.n < w.n || op == ">=" && v.n >= w.n || op == "<=" && v.n <= w.n
+		default:
+			return unknownAt(t.pos, "comparison of %s with %s", kindName(v), kindName(w))
+		}
+		return r
+	}
+	return v
+}
+
+func (p *parser) additive() jval {
+	v := p.multiplicative()
+	for p.is("+") || p.is("-") {
+		t := p.next()
+		v = binop(t, v, p.multiplicative())
+	}
+	return v
+}
+
+func (p *parser) multiplicative() jval {
+	v := p.unary()
+	for p.is("*") || p.is("/") || p.is("%") {
+		t := p.next()
+		v = binop(t, v, p.unary())
+	}
+	return v
+}
+
+func binop(t token, v, w jval) jval {
+	switch {
+	case v.kind == jUnknown:
+		return v
+	case w.kind == jUnknown:
+		return w
+	case t.text == "+" && (v.kind == jString || w.kind == jString):
+		return jval{kind: jString, s: v.text() + w.text(), pos: v.pos, origin: v.origin}
+	case v.kind != jNumber || w.kind != jNumber:
+		return unknownAt(t.pos, "%s %s %s", kindName(v), t.text, kindName(w))
+	}
+	r := jval{kind: jNumber, pos: v.pos, origin: source.At(v.pos)}
+	switch t.text {
+	case "+":
+		r.n = v.n + w.n
+	case "-":
+		r.n = v.n - w.n
+	case "*":
+		r.n = v.n * w.n
+	case "/":
+		r.n = v.n / w.n
+	case "%":
+		if w.n == 0 {
+			return unknownAt(t.pos, "modulo by zero")
+		}
+		r.n = float64(int64(v.n) % int64(w.n))
+	}
+	if notes := strings.Trim(v.origin.Note+"; "+w.origin.Note, "; "); notes != "" {
+		r.origin.Note = notes
+	}
+	return r
+}
+
+func (p *parser) unary() jval {
+	switch {
+	case p.is("!"):
+		t := p.next()
+		v := p.unary()
+		if v.kind == jUnknown {
+			return v
+		}
+		return jval{kind: jBool, b: !v.truthy(), pos: t.pos, origin: source.At(t.pos)}
+	case p.is("-") || p.is("+"):
+		t := p.next()
+		v := p.unary()
+		n := toNumber(v, t.pos)
+		if n.kind == jNumber && t.text == "-" {
+			n.n = -n.n
+		}
+		return n
+	case p.is("typeof") || p.is("void") || p.is("await") || p.is("delete"):
+		t := p.next()
+		v := p.unary()
+		if t.text == "await" {
+			return v
+		}
+		return unknownAt(t.pos, "%s", t.text)
+	case p.is("new"):
+		t := p.next()
+		v := p.postfix(true)
+		if v.call != nil {
+			v.call.isNew = true
+		}
+		_ = t
+		return v
+	}
+	v := p.postfix(false)
+	if p.is("as") || p.is("satisfies") { // TypeScript
+		p.next()
+		p.typeExpr()
+	}
+	if p.is("!") && p.peek().kind == tPunct { // TypeScript non-null
+		if nx := p.toks[min(p.i+1, len(p.toks)-1)]; nx.text != "=" {
+			p.next()
+		}
+	}
+	return v
+}
+
+// typeExpr skips a TypeScript type after "as".
+func (p *parser) typeExpr() {
+	for {
+		switch {
+		case p.peek().kind == tIdent:
+			p.next()
+		case p.is("<") || p.is("{") || p.is("[") || p.is("("):
+			if p.is("<") {
+				depth := 0
+				for p.peek().kind != tEOF {
+					t := p.next()
+					if t.text == "<" {
+						depth++
+					} else if t.text == ">" {
+						depth--
+						if depth == 0 {
+							break
+						}
+					}
+				}
+			} else {
+				p.skipBalanced()
+			}
+		case p.is(".") || p.is("|") || p.is("&"):
+			p.next()
+		default:
+			return
+		}
+	}
+}
+
+// toNumber is Number(v).
+func toNumber(v jval, pos source.Pos) jval {
+	switch v.kind {
+	case jNumber, jUnknown:
+		return v
+	case jString:
+		s := strings.TrimSpace(v.s)
+		if s == "" {
+			return jval{kind: jNumber, n: 0, pos: v.pos, origin: v.origin, fromEnv: v.fromEnv}
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil {
+			return jval{kind: jNumber, n: f, pos: v.pos, origin: v.origin, fromEnv: v.fromEnv}
+		}
+		return jval{kind: jNumber, n: nan(), pos: v.pos, origin: v.origin}
+	case jBool:
+		n := 0.0
+		if v.b {
+			n = 1
+		}
+		return jval{kind: jNumber, n: n, pos: v.pos, origin: v.origin}
+	case jNull:
+		return jval{kind: jNumber, n: 0, pos: v.pos, origin: v.origin}
+	}
+	return jval{kind: jNumber, n: nan(), pos: pos, origin: source.At(pos)}
+}
+
+func nan() float64 { z := 0.0; return z / z }
+
+// parseInt is JavaScript's parseInt(s, 10): leading blanks, a sign, then
+// decimal digits; NaN when there are none.
+func parseInt(v jval, pos source.Pos) jval {
+	if v.kind == jUnknown {
+		return v
+	}
+	if v.kind == jNumber {
+		v.n = float64(int64(v.n))
+		return v
+	}
+	s := strings.TrimLeft(v.text(), " \t\n\r")
+	end := 0
+	if end < len(s) && (s[end] == '-' || s[end] == '+') {
+		end++
+	}
+	digits := end
+	for end < len(s) && s[end] >= '0' && s[end] <= '9' {
+		end++
+	}
+	if end == digits {
+		return jval{kind: jNumber, n: nan(), pos: v.pos, origin: v.origin}
+	}
+	n, _ := strconv.ParseFloat(s[:end], 64)
+	return jval{kind: jNumber, n: n, pos: v.pos, origin: v.origin, fromEnv: v.fromEnv}
+}
+
+// postfix parses a primary followed by member accesses and calls.
+func (p *parser) postfix(isNew bool) jval {
+	start := p.peek()
+	v, path := p.primary()
+	for {
+		switch {
+		case p.is(".") || p.is("?."):
+			p.next()
+			if p.is("(") || p.is("[") {
+				continue
+			}
+			t := p.next()
+			if t.kind != tIdent {
+				return unknownAt(t.pos, "unexpected %q", t.text)
+			}
+			if path == "process.env" {
+				v, path = p.envVar(t.text, start.pos), ""
+				continue
+			}
+			if path != "" {
+				path += "." + t.text
+			}
+			switch {
+			case v.kind == jObject:
+				if w, ok := v.get(t.text); ok {
+					v = w
+				} else {
+					v = jval{kind: jUndefined, pos: t.pos, origin: source.At(t.pos)}
+				}
+			case t.text == "length" && v.kind == jArray:
+				v = jval{kind: jNumber, n: float64(len(v.items)), pos: v.pos, origin: v.origin}
+			case t.text == "length" && v.call != nil && (strings.HasSuffix(v.call.callee, "os.cpus") || v.call.callee == "cpus"):
+				v = jval{kind: jNumber, n: assumedCPUs, pos: start.pos, origin: source.Named(fmt.Sprintf("os.cpus().length: the processor count is unknown offline; assumed %d", assumedCPUs))}
+			case v.kind == jRef:
+				if b, ok := p.ev.syms[path]; ok && path != "" {
+					v = b
+				} else {
+					v = jval{kind: jRef, s: v.s + "." + t.text, pos: start.pos, origin: source.At(start.pos)}
+				}
+			case v.kind != jUnknown:
+				v = unknownAt(t.pos, "property %s of %s", t.text, kindName(v))
+			}
+		case p.is("["):
+			t := p.next()
+			idx := p.expr()
+			p.skipRest("]")
+			switch {
+			case path == "process.env":
+				if idx.kind == jString {
+					v = p.envVar(idx.s, start.pos)
+				} else {
+					v = unknownAt(t.pos, "process.env[...] with a name that is not a literal")
+				}
+			case v.kind == jObject && idx.kind == jString:
+				if w, ok := v.get(idx.s); ok {
+					v = w
+				} else {
+					v = jval{kind: jUndefined, pos: t.pos, origin: source.At(t.pos)}
+				}
+			case v.kind == jArray && idx.kind == jNumber && idx.n >= 0 && int(idx.n) < len(v.items):
+				v = v.items[int(idx.n)]
+			case v.kind != jUnknown:
+				v = unknownAt(t.pos, "an index of %s", kindName(v))
+			}
+			path = ""
+		case p.is("("):
+			p.next()
+			args := p.args()
+			v = p.call(path, v, args, start.pos, isNew)
+			isNew = false
+			path = ""
+		case p.peek().kind == tTemplate: // a tagged template
+			t := p.next()
+			v = unknownAt(t.pos, "a tagged template")
+		default:
+			return v
+		}
+	}
+}
+
+// skipRest skips to just after close at this depth.
+func (p *parser) skipRest(close string) {
+	depth := 0
+	for p.peek().kind != tEOF {
+		t := p.next()
+		if t.kind != tPunct {
+			continue
+		}
+		switch t.text {
+		case "(", "[", "{":
+			depth++
+		case ")", "]", "}":
+			if depth == 0 {
+				return
+			}
+			depth--
+		}
+	}
+}
+
+// args parses call arguments after "(" up to ")".
+func (p *parser) args() []jval {
+	var out []jval
+	for !p.is(")") && p.peek().kind != tEOF {
+		if p.accept("...") {
+			v := p.expr()
+			out = append(out, unknownAt(v.pos, "a spread argument"))
+		} else {
+			out = append(out, p.expr())
+		}
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.skipRest(")")
+	return out
+}
+
+// envVar reads process.env.NAME.
+func (p *parser) envVar(name string, pos source.Pos) jval {
+	v, ok := p.ev.lookupEnv(name)
+	switch {
+	case ok && v.Unknown:
+		return jval{kind: jUnknown, pos: pos, origin: v.Value.Origin, why: name + " comes from a source whose value is not in the inputs"}
+	case ok:
+		return jval{kind: jString, s: v.Value.V, pos: pos, origin: v.Value.Origin, fromEnv: true}
+	}
+	return jval{kind: jUndefined, pos: pos, origin: source.Origin{Pos: pos, Note: name + " is not set"}}
+}
+
+// call evaluates the conversion calls; others are recorded.
+func (p *parser) call(path string, fn jval, args []jval, pos source.Pos, isNew bool) jval {
+	first := jval{kind: jUndefined, pos: pos, origin: source.At(pos)}
+	if len(args) > 0 {
+		first = args[0]
+	}
+	switch path {
+	case "parseInt", "Number.parseInt":
+		return parseInt(first, pos)
+	case "Number", "parseFloat", "Number.parseFloat":
+		return toNumber(first, pos)
+	case "String":
+		if first.kind == jUnknown {
+			return first
+		}
+		return jval{kind: jString, s: first.text(), pos: first.pos, origin: first.origin}
+	case "require":
+		if first.kind == jString {
+			return jval{kind: jRef, s: "require:" + first.s, pos: pos, origin: source.At(pos)}
+		}
+	}
+	callee := path
+	if fn.kind == jRef {
+		callee = fn.s
+	}
+	v := unknownAt(pos, "calls %s", callee)
+	v.call = &callInfo{callee: callee, isNew: isNew, args: args}
+	if p.calls != nil {
+		*p.calls = append(*p.calls, v)
+	}
+	return v
+}
+
+// primary parses literals, identifiers, objects, arrays and parentheses.
+func (p *parser) primary() (jval, string) {
+	t := p.next()
+	switch t.kind {
+	case tNumber:
+		text := strings.ReplaceAll(t.text, "_", "")
+		if n, err := strconv.ParseFloat(text, 64); err == nil {
+			return jval{kind: jNumber, n: n, pos: t.pos, origin: source.At(t.pos)}, ""
+		}
+		if n, err := strconv.ParseInt(text, 0, 64); err == nil {
+			return jval{kind: jNumber, n: float64(n), pos: t.pos, origin: source.At(t.pos)}, ""
+		}
+		return unknownAt(t.pos, "number %s", t.text), ""
+	case tString:
+		return jval{kind: jString, s: t.text, pos: t.pos, origin: source.At(t.pos)}, ""
+	case tTemplate:
+		body := t.text[1:max(1, len(t.text)-1)]
+		if !strings.Contains(body, "${") && !strings.Contains(body, `\`) {
+			return jval{kind: jString, s: body, pos: t.pos, origin: source.At(t.pos)}, ""
+		}
+		return unknownAt(t.pos, "a template literal with substitutions"), ""
+	case tRegexp:
+		return unknownAt(t.pos, "a regular expression"), ""
+	case tIdent:
+		switch t.text {
+		case "undefined":
+			return jval{kind: jUndefined, pos: t.pos, origin: source.At(t.pos)}, ""
+		case "null":
+			return jval{kind: jNull, pos: t.pos, origin: source.At(t.pos)}, ""
+		case "true", "false":
+			return jval{kind: jBool, b: t.text == "true", pos: t.pos, origin: source.At(t.pos)}, ""
+		case "class":
+			p.skipTo("{")
+			p.skipBalanced()
+			return unknownAt(t.pos, "a class"), ""
+		}
+		if v, ok := p.ev.syms[t.text]; ok {
+			return v, t.text
+		}
+		return jval{kind: jRef, s: t.text, pos: t.pos, origin: source.At(t.pos)}, t.text
+	case tPunct:
+		switch t.text {
+		case "(":
+			v := p.expr()
+			for p.accept(",") {
+				v = p.expr()
+			}
+			p.skipRest(")")
+			return v, ""
+		case "[":
+			v := jval{kind: jArray, pos: t.pos, origin: source.At(t.pos)}
+			for !p.is("]") && p.peek().kind != tEOF {
+				if p.accept("...") {
+					sub := p.expr()
+					if sub.kind == jArray {
+						v.items = append(v.items, sub.items...)
+					} else {
+						v.items = append(v.items, unknownAt(sub.pos, "a spread element"))
+					}
+				} else if p.is(",") {
+					v.items = append(v.items, jval{kind: jUndefined})
+				} else {
+					v.items = append(v.items, p.expr())
+				}
+				if !p.accept(",") {
+					break
+				}
+			}
+			p.skipRest("]")
+			return v, ""
+		case "{":
+			return p.object(t), ""
+		}
+	}
+	return unknownAt(t.pos, "unexpected %q", t.text), ""
+}
+
+// object parses an object literal after "{".
+func (p *parser) object(open token) jval {
+	v := jval{kind: jObject, pos: open.pos, origin: source.At(open.pos)}
+	for !p.is("}") && p.peek().kind != tEOF {
+		if p.accept("...") {
+			sub := p.expr()
+			switch sub.kind {
+			case jObject:
+				for i, k := range sub.keys {
+					v = v.set(k, sub.vals[i])
+				}
+			case jUndefined, jNull:
+			default:
+				v = v.set("...", unknownAt(sub.pos, "a spread of %s", kindName(sub)))
+			}
+		} else {
+			kt := p.next()
+			key := kt.text
+			switch {
+			case kt.kind == tPunct && kt.text == "[":
+				k := p.expr()
+				p.skipRest("]")
+				key = k.s
+				if k.kind != jString {
+					key = ""
+				}
+			case kt.kind == tIdent && (kt.text == "get" || kt.text == "set" || kt.text == "async") && !p.is(":") && !p.is(",") && !p.is("}") && !p.is("("):
+				kt = p.next()
+				key = kt.text
+			case kt.kind == tNumber || kt.kind == tString || kt.kind == tIdent:
+			default:
+				p.skipRest("}")
+				return unknownAt(open.pos, "an object literal with %q", kt.text)
+			}
+			switch {
+			case p.accept(":"):
+				val := p.expr()
+				if key != "" {
+					v = v.set(key, val)
+				}
+			case p.is("("): // a method
+				p.skipBalanced()
+				if p.is(":") {
+					for !p.is("{") && p.peek().kind != tEOF {
+						p.next()
+					}
+				}
+				p.skipBalanced()
+			default: // shorthand { host }
+				if key != "" {
+					if b, ok := p.ev.syms[key]; ok {
+						v = v.set(key, b)
+					} else {
+						v = v.set(key, jval{kind: jRef, s: key, pos: kt.pos, origin: source.At(kt.pos)})
+					}
+				}
+			}
+		}
+		if !p.accept(",") {
+			break
+		}
+	}
+	p.skipRest("}")
+	return v
+}

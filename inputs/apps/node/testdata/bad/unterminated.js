@@ -1,0 +1,2 @@
+const mysql = require("mysql2");
+const pool = mysql.createPool({ host: "db, connectionLimit: 5 });

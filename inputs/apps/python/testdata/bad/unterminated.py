@@ -1,0 +1,2 @@
+import os
+DATABASES = {"default": {"ENGINE": "django.db.backends.mysql", "NAME": "shop}}
