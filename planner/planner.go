@@ -4,9 +4,13 @@
 package planner
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/conncap/conncap/inputs/discover"
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/planner/demand"
+	"github.com/conncap/conncap/planner/recommend"
 	"github.com/conncap/conncap/planner/system"
 )
 
@@ -24,9 +28,19 @@ type Analysis struct {
 	Services  []*system.Service
 	Consumers []demand.Consumer
 	Demand    []demand.Result
-	Comments  []Comment // conncap: directives found in the inputs
-	Notes     []string  // assumptions, said in the output
+	// Plan holds the recommended values.
+	Plan     *recommend.Plan
+	headroom float64
+	Comments []Comment // conncap: directives found in the inputs
+	Notes    []string  // assumptions, said in the output
 }
+
+// DefaultHeadroom is the fraction of max_connections plans aim under, as
+// incident guides advise alerting at 75 %.
+const DefaultHeadroom = 0.75
+
+// Headroom is the fraction of max_connections the plan aims under.
+func (a *Analysis) Headroom() float64 { return a.headroom }
 
 // Comment is a conncap: directive and where it was written.
 type Comment struct {
@@ -42,6 +56,9 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 	}
 	a := &Analysis{Facts: f, Server: srv, Notes: srv.Notes}
 	a.Services = system.Services(f, opt)
+	if bad := system.UnknownScale(a.Services, opt.Scale); len(bad) > 0 {
+		return nil, fmt.Errorf("--scale: no service or workload named %s", strings.Join(bad, ", "))
+	}
 	var ds []demand.Service
 	for _, s := range a.Services {
 		ds = append(ds, s.Demand())
@@ -50,6 +67,11 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 		a.Consumers = append(a.Consumers, demand.Consumer{Name: c.Name, Connections: c.Connections})
 	}
 	a.Demand = demand.Compute(ds, a.Consumers, int(srv.Effective.MaxConnections.V))
+	a.headroom = opt.Headroom
+	if a.headroom <= 0 {
+		a.headroom = DefaultHeadroom
+	}
+	a.Plan = recommend.Compute(srv, a.Services, a.Demand, recommend.Options{Headroom: a.headroom, MemoryBudget: opt.Memory})
 	if f.Options != nil {
 		for _, c := range f.Options.Comments {
 			a.Comments = append(a.Comments, Comment{Pos: c.Pos, Text: c.Text})

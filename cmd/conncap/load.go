@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -123,6 +124,23 @@ func load(c *cli.Context) (*loaded, error) {
 		fmt.Fprintf(c.App.ErrWriter, "root: %s\n%s", root.Dir(), facts)
 	}
 	cpus := intFlagOr(c, "cpus", cfg.CPUs)
+	scale, err := parseScale(c.StringSlice("scale"))
+	if err != nil {
+		return nil, err
+	}
+	headroom := cfg.Thresholds.Headroom
+	if c.IsSet("headroom") {
+		headroom = c.Float64("headroom")
+	}
+	if headroom < 0 || headroom > 1 {
+		return nil, usagef("--headroom %v: want a fraction between 0 and 1", headroom)
+	}
+	var memory int64
+	if m := c.String("memory"); m != "" {
+		if memory, err = parseSize(m); err != nil {
+			return nil, usagef("--memory: %v", err)
+		}
+	}
 	a, err := planner.Analyze(facts, planner.Options{
 		Server:    flagOr(c, "server", cfg.Server),
 		NoFile:    flagOr(c, "nofile", cfg.NoFile),
@@ -130,6 +148,9 @@ func load(c *cli.Context) (*loaded, error) {
 		Nodes:     intFlagOr(c, "nodes", cfg.Nodes),
 		Services:  cfg.Services,
 		Consumers: cfg.Consumers,
+		Scale:     scale,
+		Headroom:  headroom,
+		Memory:    memory,
 	})
 	if err != nil {
 		return nil, err
@@ -174,4 +195,44 @@ func displayPath(dir string) string {
 		return filepath.ToSlash(rel)
 	}
 	return dir
+}
+
+// parseScale reads --scale NAME=N values.
+func parseScale(vals []string) (map[string]int, error) {
+	m := map[string]int{}
+	for _, v := range vals {
+		name, n, ok := strings.Cut(v, "=")
+		i, err := strconv.Atoi(n)
+		if !ok || name == "" || err != nil || i < 0 {
+			return nil, usagef("--scale %q: want NAME=N with N a whole number", v)
+		}
+		m[name] = i
+	}
+	return m, nil
+}
+
+// parseSize reads a size with an optional K/M/G/T suffix (powers of 1024).
+func parseSize(s string) (int64, error) {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(s), "IB"), "B"))
+	mult := int64(1)
+	if s != "" {
+		switch s[len(s)-1] {
+		case 'K':
+			mult = 1 << 10
+		case 'M':
+			mult = 1 << 20
+		case 'G':
+			mult = 1 << 30
+		case 'T':
+			mult = 1 << 40
+		}
+		if mult > 1 {
+			s = s[:len(s)-1]
+		}
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("%q is not a size such as 16G or 512M", s)
+	}
+	return n * mult, nil
 }

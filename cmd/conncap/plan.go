@@ -11,6 +11,7 @@ import (
 
 	"github.com/conncap/conncap/planner"
 	"github.com/conncap/conncap/planner/demand"
+	"github.com/conncap/conncap/planner/recommend"
 )
 
 func planCommand() *cli.Command {
@@ -18,7 +19,13 @@ func planCommand() *cli.Command {
 		Name:      "plan",
 		Usage:     "print the capacity table: connections per scenario against the server's effective limit",
 		ArgsUsage: "[PATH...]",
-		Flags:     commonFlags(),
+		Flags: append(commonFlags(),
+			&cli.StringSliceFlag{Name: "scale", Usage: "what-if: run service or workload `NAME=N` instances (repeatable)"},
+			&cli.Float64Flag{Name: "headroom", Value: 0.75, Usage: "plan for the worst scenario to use at most this `FRACTION` of max_connections"},
+			&cli.StringFlag{Name: "memory", Usage: "the server's memory budget (e.g. 16G): max_connections is not grown past what fits"},
+			&cli.StringFlag{Name: "emit", Usage: "write ready-to-apply snippets: mycnf, systemd, sql, pools or all"},
+			&cli.StringFlag{Name: "out", Usage: "with --emit: write the snippets as files into `DIR` instead of stdout"},
+		),
 		Action: func(c *cli.Context) error {
 			switch c.String("format") {
 			case "text", "json":
@@ -28,6 +35,9 @@ func planCommand() *cli.Command {
 			l, err := load(c)
 			if err != nil {
 				return err
+			}
+			if e := c.String("emit"); e != "" {
+				return writeSnippets(c, l.analysis, e)
 			}
 			if c.String("format") == "json" {
 				return writePlanJSON(c.App.Writer, l.analysis)
@@ -180,11 +190,61 @@ func writePlanText(w io.Writer, a *planner.Analysis) error {
 	} else if r := demand.Worst(a.Demand); r.Limit > 0 {
 		fmt.Fprintf(&b, "\nworst case %s: %d of %d connections (%d free)\n", r.Scenario, r.Total, r.Limit, r.Limit-r.Total)
 	}
+	writeRecommendations(&b, a)
 	for _, n := range a.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeRecommendations prints both ways out: smaller pools first (the
+// incident guides' preference), then a bigger server with what it costs,
+// then the other values.
+func writeRecommendations(b *strings.Builder, a *planner.Analysis) {
+	p := a.Plan
+	if p == nil || (len(p.Server) == 0 && len(p.Pools) == 0) {
+		return
+	}
+	fmt.Fprintf(b, "\nrecommendations (worst case: %s, %d connections):\n", p.Worst.Scenario, p.Worst.Total)
+	if len(p.Pools) > 0 {
+		fmt.Fprintf(b, "  shrink the pools (preferred), to stay under %d connections:\n", int(float64(p.Worst.Limit)*a.Headroom()))
+		for _, pl := range p.Pools {
+			fmt.Fprintf(b, "    %s: pool %d -> %d per process (%s): %d instances × %d × %d = %d\n",
+				pl.Service, pl.Current, pl.Recommended, pl.Where, pl.Instances, pl.Processes, pl.Recommended, pl.Instances*pl.Processes*pl.Recommended)
+		}
+	}
+	var grow, other []recommend.Value
+	for _, v := range p.Server {
+		switch v.Name {
+		case "max_connections", "LimitNOFILE", "open_files_limit", "table_open_cache":
+			grow = append(grow, v)
+		default:
+			other = append(other, v)
+		}
+	}
+	if len(grow) > 0 {
+		head := "or grow the server"
+		if len(p.Pools) == 0 {
+			head = "grow the server"
+		}
+		if !p.Grow {
+			head += " (does not fit the memory budget)"
+		}
+		fmt.Fprintf(b, "  %s:\n", head)
+		for _, v := range grow {
+			fmt.Fprintf(b, "    %s %d -> %d (%s): %s\n", v.Name, v.Current.V, v.Recommended, v.Current.Origin, v.Reason)
+		}
+		if p.Memory != "" {
+			fmt.Fprintf(b, "    memory: %s\n", p.Memory)
+		}
+	}
+	for _, v := range other {
+		fmt.Fprintf(b, "  %s %d -> %d (%s): %s\n", v.Name, v.Current.V, v.Recommended, v.Current.Origin, v.Reason)
+	}
+	for _, r := range p.Rationale {
+		fmt.Fprintf(b, "  %s\n", r)
+	}
 }
 
 func cell(l demand.Line) string {

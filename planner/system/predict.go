@@ -71,7 +71,7 @@ func (s *Server) predict() {
 		in.TableDefinitionCache = u64(s.configured("table_definition_cache").V)
 	}
 	r := startup.Predict(in)
-	s.Startup = r
+	s.StartupInput, s.Startup = in, r
 	why := s.limitNote()
 	e := c
 	e.MaxConnections = adjusted(c.MaxConnections, r.MaxConnections, why)

@@ -3,6 +3,7 @@ package system
 import (
 	"fmt"
 	"path"
+	"slices"
 
 	"github.com/conncap/conncap/inputs/apps"
 	"github.com/conncap/conncap/inputs/config"
@@ -143,7 +144,40 @@ func Services(f *discover.Facts, opt Options) []*Service {
 		s.Pools, s.Account = ps, accountOf(ps)
 		found = append(found, s)
 	}
-	return applyDeclared(found, opt.Services)
+	return applyScale(applyDeclared(found, opt.Services), opt.Scale)
+}
+
+// applyScale sets the instance counts of --scale NAME=N: the steady count
+// becomes N, the autoscaler's maximum at least N, and the rollout surge
+// keeps its proportion.
+func applyScale(services []*Service, scale map[string]int) []*Service {
+	for _, s := range services {
+		n, ok := scale[s.Name]
+		if !ok {
+			continue
+		}
+		origin := source.Named(fmt.Sprintf("flag --scale %s=%d", s.Name, n))
+		if old := s.Replicas.V; old > 0 && s.Surge.V > 0 {
+			s.Surge = source.Value[int]{V: (s.Surge.V*n + old - 1) / old, Origin: s.Surge.Origin}
+		}
+		s.Replicas = source.Value[int]{V: n, Origin: origin}
+		if s.MaxReplicas.V < n {
+			s.MaxReplicas = source.Value[int]{V: n, Origin: origin}
+		}
+	}
+	return services
+}
+
+// UnknownScale returns the --scale names that match no service.
+func UnknownScale(services []*Service, scale map[string]int) []string {
+	var out []string
+	for name := range scale {
+		if !slices.ContainsFunc(services, func(s *Service) bool { return s.Name == name }) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // UnknownSize reports a pool whose size is set but not knowable offline

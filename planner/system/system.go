@@ -28,6 +28,12 @@ type Options struct {
 	Nodes     int    // --nodes: a DaemonSet runs one pod per node; 0 assumes 1
 	Services  []config.Service
 	Consumers []config.Consumer
+	// Scale sets a service's (or workload's) instance count: a what-if.
+	Scale map[string]int
+	// Headroom is the fraction of max_connections plans aim under (0.75
+	// when 0); Memory the server's memory budget in bytes (0: unknown).
+	Headroom float64
+	Memory   int64
 }
 
 // containerNoFile is the nofile limit assumed for a server container that
@@ -45,20 +51,24 @@ type Server struct {
 	Version source.Value[catalog.Server]
 	// Entry is where an option that is not set would go: the first server
 	// group header of the first option file, else that file.
-	Entry   source.Pos
-	Options []*Option // options of the groups this server reads, then its command line, in the order it sees them
-	Ignored []*Option // options in groups this server does not read
-	Unit    *systemd.Unit
-	NoFile  source.Value[systemd.Limit]
-	CPUs    source.Value[int]
+	Entry source.Pos
+	// OptionFiles is what the server reads from its option files.
+	OptionFiles *mycnf.Set
+	Options     []*Option // options of the groups this server reads, then its command line, in the order it sees them
+	Ignored     []*Option // options in groups this server does not read
+	Unit        *systemd.Unit
+	NoFile      source.Value[systemd.Limit]
+	CPUs        source.Value[int]
 	// Settings maps a variable's canonical name to its last setting.
 	Settings map[string]*Setting
 	// Configured holds the values the server is asked for (after parsing and
 	// clamping, before the startup adjustment); Effective what it will run with.
 	Configured Values
 	Effective  Values
-	Startup    startup.Result
-	Notes      []string // assumptions made, said in the output
+	// StartupInput is what the startup model was given; Startup what it predicts.
+	StartupInput startup.Input
+	Startup      startup.Result
+	Notes        []string // assumptions made, said in the output
 }
 
 // Option is one option line the server reads, with the server's reading of it.
@@ -112,6 +122,7 @@ func Build(f *discover.Facts, opt Options) (*Server, error) {
 	}
 
 	var errs source.ErrorList
+	s.OptionFiles = f.Options
 	if f.Options != nil {
 		for _, o := range f.Options.Options {
 			so := &Option{Option: o}

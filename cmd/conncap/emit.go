@@ -1,0 +1,63 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/conncap/conncap/planner"
+	"github.com/conncap/conncap/planner/emit"
+)
+
+// writeSnippets writes the recommended changes as ready-to-apply snippets.
+func writeSnippets(c *cli.Context, a *planner.Analysis, what string) error {
+	kinds, err := emitKinds(what)
+	if err != nil {
+		return err
+	}
+	snippets := emit.All(a.Server, a.Plan, nil)
+	out := c.String("out")
+	n := 0
+	for _, s := range snippets {
+		if !kinds[s.Kind] {
+			continue
+		}
+		n++
+		if out == "" {
+			fmt.Fprintf(c.App.Writer, "# --- %s\n%s\n", s.Name, s.Text)
+			continue
+		}
+		p := filepath.Join(out, filepath.FromSlash(s.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(s.Text), 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.App.Writer, "wrote %s\n", p)
+	}
+	if n == 0 {
+		_, err := io.WriteString(c.App.Writer, "nothing to change: no recommendation of that kind\n")
+		return err
+	}
+	return nil
+}
+
+func emitKinds(what string) (map[emit.Kind]bool, error) {
+	all := map[emit.Kind]bool{emit.MyCnf: true, emit.Systemd: true, emit.SQL: true, emit.Pools: true}
+	if what == "all" {
+		return all, nil
+	}
+	kinds := map[emit.Kind]bool{}
+	for _, k := range strings.Split(what, ",") {
+		if !all[emit.Kind(k)] {
+			return nil, usagef("--emit: unknown kind %q (want mycnf, systemd, sql, pools or all)", k)
+		}
+		kinds[emit.Kind(k)] = true
+	}
+	return kinds, nil
+}
