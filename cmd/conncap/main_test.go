@@ -79,6 +79,7 @@ func TestExamples(t *testing.T) {
 				{"show-json.golden", []string{"show", "--format", "json"}},
 				{"plan.golden", []string{"plan"}},
 				{"plan-json.golden", []string{"plan", "--format", "json"}},
+				{"plan-emit.golden", []string{"plan", "--emit", "all"}},
 			} {
 				args := append(append(append([]string{}, cmd.args...), flags...), ".")
 				stdout, stderr, code := conncap(t, args...)
