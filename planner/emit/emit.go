@@ -99,10 +99,18 @@ func myCnf(s *system.Server, p *recommend.Plan) (Snippet, bool) {
 		return Snippet{}, false
 	}
 	name := "etc/mysql/conf.d/zz-conncap.cnf"
-	if d := lastIncludeDir(s.OptionFiles); d != "" {
+	switch d := lastIncludeDir(s.OptionFiles); {
+	case d != "":
 		name = d + "/zz-conncap.cnf"
+		fmt.Fprintf(&b, "# Save as %s: it sorts last in the directory the server reads last, so it wins.\n", name)
+	case s.Entry.IsValid():
+		// No !includedir: a new file would not be read. Append to the
+		// file the server reads last instead.
+		name = s.Entry.Path
+		fmt.Fprintf(&b, "# The server reads no directory of option files: append these lines to the end of %s.\n", name)
+	default:
+		fmt.Fprintf(&b, "# Save as %s and make sure the server's option files !includedir it.\n", name)
 	}
-	fmt.Fprintf(&b, "# Save as %s: it sorts last in the directory the server reads last, so it wins.\n", name)
 	fmt.Fprintf(&b, "[mysqld]\n%s\n", strings.Join(lines, "\n"))
 	return Snippet{Kind: MyCnf, Name: name, Text: b.String()}, true
 }
