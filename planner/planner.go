@@ -10,6 +10,7 @@ import (
 	"github.com/conncap/conncap/inputs/discover"
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/planner/demand"
+	"github.com/conncap/conncap/planner/memory"
 	"github.com/conncap/conncap/planner/recommend"
 	"github.com/conncap/conncap/planner/system"
 )
@@ -71,7 +72,31 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 	if a.headroom <= 0 {
 		a.headroom = DefaultHeadroom
 	}
-	a.Plan = recommend.Compute(srv, a.Services, a.Demand, recommend.Options{Headroom: a.headroom, MemoryBudget: opt.Memory})
+	ropt := recommend.Options{Headroom: a.headroom}
+	budget := opt.Memory
+	budgetFrom := "flag --memory"
+	if budget == 0 && srv.Unit != nil {
+		if m, ok := srv.Unit.Last("Service", "MemoryMax"); ok {
+			if n, err := memory.ParseSize(m.Value); err == nil {
+				budget, budgetFrom = n, "MemoryMax at "+m.ValuePos.String()
+			}
+		}
+	}
+	in := memory.FromServer(srv, srv.Effective.MaxConnections.V, budget)
+	if budget > 0 {
+		ropt.MemoryBudget, ropt.MaxConnectionsForMemory = budget, memory.MaxConnectionsFor(in, budget)
+	}
+	a.Plan = recommend.Compute(srv, a.Services, a.Demand, ropt)
+	if a.Plan.Need > srv.Effective.MaxConnections.V {
+		now := memory.Worst(in).Peak
+		in.MaxConnections = a.Plan.Need
+		then := memory.Worst(in).Peak
+		a.Plan.Memory = fmt.Sprintf("worst case %s at max_connections %d (%s more than at %d; MySQLTuner's formula)",
+			gib(then), a.Plan.Need, gib(then-now), srv.Effective.MaxConnections.V)
+		if budget > 0 {
+			a.Plan.Memory += fmt.Sprintf(", budget %s (%s)", gib(budget), budgetFrom)
+		}
+	}
 	if f.Options != nil {
 		for _, c := range f.Options.Comments {
 			a.Comments = append(a.Comments, Comment{Pos: c.Pos, Text: c.Text})
@@ -86,3 +111,5 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 	}
 	return a, nil
 }
+
+func gib(n int64) string { return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30)) }

@@ -15,6 +15,7 @@ import (
 	"github.com/conncap/conncap/inputs/discover"
 	"github.com/conncap/conncap/inputs/sysroot"
 	"github.com/conncap/conncap/planner"
+	mem "github.com/conncap/conncap/planner/memory"
 )
 
 // loaded is one run's inputs: the sysroot, the configuration and the analysis.
@@ -137,7 +138,7 @@ func load(c *cli.Context) (*loaded, error) {
 	}
 	var memory int64
 	if m := c.String("memory"); m != "" {
-		if memory, err = parseSize(m); err != nil {
+		if memory, err = mem.ParseSize(m); err != nil {
 			return nil, usagef("--memory: %v", err)
 		}
 	}
@@ -209,30 +210,4 @@ func parseScale(vals []string) (map[string]int, error) {
 		m[name] = i
 	}
 	return m, nil
-}
-
-// parseSize reads a size with an optional K/M/G/T suffix (powers of 1024).
-func parseSize(s string) (int64, error) {
-	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(strings.ToUpper(s), "IB"), "B"))
-	mult := int64(1)
-	if s != "" {
-		switch s[len(s)-1] {
-		case 'K':
-			mult = 1 << 10
-		case 'M':
-			mult = 1 << 20
-		case 'G':
-			mult = 1 << 30
-		case 'T':
-			mult = 1 << 40
-		}
-		if mult > 1 {
-			s = s[:len(s)-1]
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 || n > (1<<62)/mult {
-		return 0, fmt.Errorf("%q is not a size such as 16G or 512M", s)
-	}
-	return n * mult, nil
 }
