@@ -5,6 +5,7 @@ package planner
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/conncap/conncap/inputs/discover"
@@ -29,6 +30,10 @@ type Analysis struct {
 	Services  []*system.Service
 	Consumers []demand.Consumer
 	Demand    []demand.Result
+	// Accounts are the MySQL accounts the services log in as, with their
+	// binding limits; AccountDemand their connections per scenario.
+	Accounts      []*system.Account
+	AccountDemand map[*system.Account][]int
 	// Plan holds the recommended values.
 	Plan     *recommend.Plan
 	headroom float64
@@ -68,6 +73,19 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 		a.Consumers = append(a.Consumers, demand.Consumer{Name: c.Name, Connections: c.Connections})
 	}
 	a.Demand = demand.Compute(ds, a.Consumers, int(srv.Effective.MaxConnections.V))
+	a.Accounts = system.Accounts(a.Services, f.Grants, srv.Version.V, srv.Effective.MaxUserConnections)
+	a.AccountDemand = map[*system.Account][]int{}
+	for _, acct := range a.Accounts {
+		per := make([]int, len(a.Demand))
+		for i, r := range a.Demand {
+			for j, l := range r.Lines {
+				if slices.Contains(acct.Services, a.Services[j]) {
+					per[i] += l.Connections
+				}
+			}
+		}
+		a.AccountDemand[acct] = per
+	}
 	a.headroom = opt.Headroom
 	if a.headroom <= 0 {
 		a.headroom = DefaultHeadroom

@@ -18,6 +18,7 @@ import (
 
 	"github.com/conncap/conncap/inputs/apps"
 	"github.com/conncap/conncap/inputs/compose"
+	"github.com/conncap/conncap/inputs/grants"
 	"github.com/conncap/conncap/inputs/kube"
 	"github.com/conncap/conncap/inputs/mycnf"
 	"github.com/conncap/conncap/inputs/source"
@@ -34,6 +35,7 @@ type Facts struct {
 	// compose service or a Kubernetes container with a server image).
 	ServerContainers []ServerContainer
 	Kube             *kube.Set         // Kubernetes objects, linked across files
+	Grants           []*grants.File    // SQL account statements, in file-name order
 	Compose          []*ComposeProject // one per directory of compose files
 	Apps             []*App            // application pool configuration, per root and ecosystem
 	Units            []*systemd.Unit   // MySQL/MariaDB server units, preferred first
@@ -178,6 +180,14 @@ func (w *walker) classify(p string) error {
 		if ok, err := w.classifyYAML(p, f.Src); ok || err != nil {
 			return err
 		}
+	}
+	if grants.Match(p, f.Src) {
+		gf, err := grants.Parse(p, f.Src)
+		if err != nil {
+			return err
+		}
+		w.facts.Grants = append(w.facts.Grants, gf)
+		return nil
 	}
 	for _, r := range w.readers {
 		if r.match(p, f.Src) {
@@ -382,6 +392,8 @@ func (w *walker) finish(ctx context.Context) error {
 		w.facts.Apps = append(w.facts.Apps, r.apps()...)
 	}
 	w.serverContainers()
+	// The server applies scripts in file-name order (docker-entrypoint-initdb.d).
+	slices.SortStableFunc(w.facts.Grants, func(a, b *grants.File) int { return strings.Compare(path.Base(a.Path), path.Base(b.Path)) })
 	units, err := systemd.FindServerUnits(ctx, w.root)
 	if err != nil {
 		return err

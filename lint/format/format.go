@@ -20,7 +20,9 @@ type Sources interface {
 
 // Options tune a formatter.
 type Options struct {
-	Color bool // ANSI colours (only on a terminal; NO_COLOR turns it off)
+	Color   bool         // ANSI colours (only on a terminal; NO_COLOR turns it off)
+	Version string       // conncap's version, for formats that name the tool (sarif); "dev" when empty
+	Rules   []*lint.Rule // the rule catalogue, in catalogue order, for formats that describe rules (sarif)
 }
 
 // Report is what one run says: its findings and the assumptions it made.
@@ -34,8 +36,8 @@ type Formatter interface {
 	Format(w io.Writer, r Report, src Sources) error
 }
 
-// Names lists the formats New accepts.
-func Names() []string { return []string{"json", "text"} }
+// Names lists the formats New accepts, sorted.
+func Names() []string { return []string{"checkstyle", "github", "json", "sarif", "text"} }
 
 // New returns the formatter called name.
 func New(name string, opt Options) (Formatter, error) {
@@ -44,6 +46,12 @@ func New(name string, opt Options) (Formatter, error) {
 		return &Text{Color: opt.Color}, nil
 	case "json":
 		return JSON{}, nil
+	case "sarif":
+		return &SARIF{Version: opt.Version, Rules: opt.Rules}, nil
+	case "github":
+		return GitHub{}, nil
+	case "checkstyle":
+		return Checkstyle{}, nil
 	}
 	return nil, fmt.Errorf("unknown format %q (want one of %s)", name, strings.Join(Names(), ", "))
 }

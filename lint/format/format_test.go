@@ -1,6 +1,7 @@
 package format
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -59,12 +60,26 @@ func TestJSONIsStableAndEmptyIsAnArray(t *testing.T) {
 }
 
 func TestNew(t *testing.T) {
-	if _, err := New("sarif", Options{}); err == nil {
-		t.Error("New(\"sarif\") accepted a format that does not exist yet")
+	if _, err := New("xml", Options{}); err == nil {
+		t.Error("New(\"xml\") accepted a format that does not exist")
+	}
+	want := []string{"checkstyle", "github", "json", "sarif", "text"}
+	if got := Names(); !slices.Equal(got, want) {
+		t.Errorf("Names() = %q, want %q", got, want)
+	}
+	if !slices.IsSorted(Names()) {
+		t.Errorf("Names() = %q is not sorted", Names())
 	}
 	for _, n := range Names() {
 		if _, err := New(n, Options{}); err != nil {
 			t.Errorf("New(%q): %v", n, err)
 		}
+	}
+	f, err := New("sarif", Options{Version: "1.2.3", Rules: []*lint.Rule{lint.BadDirective}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := f.(*SARIF); !ok || s.Version != "1.2.3" || len(s.Rules) != 1 {
+		t.Errorf("New(\"sarif\", …) = %#v, want the options' version and rules", f)
 	}
 }

@@ -30,6 +30,11 @@ func All() []*lint.Rule {
 		PoolOutlivesWaitTimeout,
 		MinIdleHeld,
 		PoolSizeUnknown,
+		UserConnectionsExceeded,
+		SharedAccountExceeded,
+		UserConnectionsNearLimit,
+		UserLimitAboveMaxConnections,
+		AccountUndefined,
 		lint.BadDirective,
 		lint.UnusedDirective,
 	}
