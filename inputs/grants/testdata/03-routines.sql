@@ -1,0 +1,15 @@
+/*!40101 SET NAMES utf8mb4 */;
+DELIMITER $$
+CREATE PROCEDURE provision()
+BEGIN
+  SELECT 'CREATE USER inside_proc;';
+  SET @x = 1;
+END$$
+CREATE USER 'proc_owner'@'localhost'$$
+delimiter ;;
+CREATE USER worker@'%' WITH MAX_USER_CONNECTIONS 4;;
+DELIMITER ;
+/*!80000 ALTER USER worker WITH MAX_USER_CONNECTIONS 6 */;
+/*M!100500 ALTER USER worker WITH MAX_USER_CONNECTIONS 9 */;
+/*!50700 CREATE USER 'mysql57'@'%' */;
+/*! CREATE USER 'both'@'%' */;
