@@ -5,12 +5,14 @@ package planner
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
 	"github.com/conncap/conncap/inputs/discover"
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/planner/demand"
+	"github.com/conncap/conncap/planner/emit"
 	"github.com/conncap/conncap/planner/memory"
 	"github.com/conncap/conncap/planner/recommend"
 	"github.com/conncap/conncap/planner/system"
@@ -34,6 +36,8 @@ type Analysis struct {
 	// binding limits; AccountDemand their connections per scenario.
 	Accounts      []*system.Account
 	AccountDemand map[*system.Account][]int
+	// AccountLimits are the recommended per-account limits (ALTER USER).
+	AccountLimits []emit.AccountLimit
 	// Plan holds the recommended values.
 	Plan     *recommend.Plan
 	headroom float64
@@ -105,6 +109,7 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 		ropt.MemoryBudget, ropt.MaxConnectionsForMemory = budget, memory.MaxConnectionsFor(in, budget)
 	}
 	a.Plan = recommend.Compute(srv, a.Services, a.Demand, ropt)
+	a.AccountLimits = accountLimits(a)
 	if a.Plan.Need > srv.Effective.MaxConnections.V {
 		now := memory.Worst(in).Peak
 		in.MaxConnections = a.Plan.Need
@@ -131,3 +136,27 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 }
 
 func gib(n int64) string { return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30)) }
+
+// accountLimits recommends MAX_USER_CONNECTIONS for each account whose
+// worst demand passes the headroom of its limit, when the server can hold
+// it; otherwise the pools must shrink (the plan's pool recommendations).
+func accountLimits(a *Analysis) []emit.AccountLimit {
+	var out []emit.AccountLimit
+	mc := a.Server.Effective.MaxConnections.V
+	for _, acct := range a.Accounts {
+		if acct.Kind != system.LimitAccount && acct.Kind != system.LimitGlobal && acct.Kind != system.LimitBlocked {
+			continue
+		}
+		worst := slices.Max(append([]int{0}, a.AccountDemand[acct]...))
+		need := int64(math.Ceil(float64(worst) / a.headroom))
+		if acct.Kind != system.LimitBlocked && float64(worst) <= a.headroom*float64(acct.Limit.V) {
+			continue
+		}
+		why := fmt.Sprintf("its services open up to %d connections; %d keeps them under %.0f %%", worst, need, 100*a.headroom)
+		if need >= mc {
+			why += fmt.Sprintf("; that is not below max_connections %d, so shrink the pools instead (the limit then cannot bind)", mc)
+		}
+		out = append(out, emit.AccountLimit{User: acct.User, Host: acct.Host, Current: acct.Limit.V, Recommended: need, Why: why})
+	}
+	return out
+}

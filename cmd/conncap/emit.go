@@ -19,7 +19,7 @@ func writeSnippets(c *cli.Context, a *planner.Analysis, what string) error {
 	if err != nil {
 		return err
 	}
-	snippets := emit.All(a.Server, a.Plan, nil)
+	snippets := emit.All(a.Server, a.Plan, a.AccountLimits)
 	out := c.String("out")
 	n := 0
 	for _, s := range snippets {

@@ -12,6 +12,7 @@ import (
 	"github.com/conncap/conncap/planner"
 	"github.com/conncap/conncap/planner/demand"
 	"github.com/conncap/conncap/planner/recommend"
+	"github.com/conncap/conncap/planner/system"
 )
 
 func planCommand() *cli.Command {
@@ -190,6 +191,7 @@ func writePlanText(w io.Writer, a *planner.Analysis) error {
 	} else if r := demand.Worst(a.Demand); r.Limit > 0 {
 		fmt.Fprintf(&b, "\nworst case %s: %d of %d connections (%d free)\n", r.Scenario, r.Total, r.Limit, r.Limit-r.Total)
 	}
+	writeAccounts(&b, a)
 	writeRecommendations(&b, a)
 	for _, n := range a.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
@@ -198,12 +200,51 @@ func writePlanText(w io.Writer, a *planner.Analysis) error {
 	return err
 }
 
+// writeAccounts prints the per-account table: services, demand per
+// scenario, the binding limit and its headroom.
+func writeAccounts(b *strings.Builder, a *planner.Analysis) {
+	if len(a.Accounts) == 0 {
+		return
+	}
+	b.WriteString("\naccounts:\n")
+	tw := tabwriter.NewWriter(b, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "\t")
+	for _, r := range a.Demand {
+		fmt.Fprintf(tw, "%s\t", r.Scenario)
+	}
+	fmt.Fprint(tw, "limit\t\n")
+	for _, acct := range a.Accounts {
+		var names []string
+		for _, s := range acct.Services {
+			names = append(names, s.Name)
+		}
+		fmt.Fprintf(tw, "%s (%s)\t", acct, strings.Join(names, ", "))
+		for _, n := range a.AccountDemand[acct] {
+			fmt.Fprintf(tw, "%d\t", n)
+		}
+		limit := "none"
+		if acct.Kind != system.LimitNone {
+			limit = fmt.Sprintf("%d %s", acct.Limit.V, acct.Kind)
+		}
+		fmt.Fprintf(tw, "%s\t\n", limit)
+	}
+	tw.Flush()
+	for _, acct := range a.Accounts {
+		if acct.Kind != system.LimitNone {
+			fmt.Fprintf(b, "  %s: limit from %s\n", acct, acct.Limit.Origin)
+		}
+		for _, n := range acct.Notes {
+			fmt.Fprintf(b, "  %s: %s\n", acct, n)
+		}
+	}
+}
+
 // writeRecommendations prints both ways out: smaller pools first (the
 // incident guides' preference), then a bigger server with what it costs,
 // then the other values.
 func writeRecommendations(b *strings.Builder, a *planner.Analysis) {
 	p := a.Plan
-	if p == nil || (len(p.Server) == 0 && len(p.Pools) == 0) {
+	if p == nil || (len(p.Server) == 0 && len(p.Pools) == 0 && len(a.AccountLimits) == 0) {
 		return
 	}
 	fmt.Fprintf(b, "\nrecommendations (worst case: %s, %d connections):\n", p.Worst.Scenario, p.Worst.Total)
@@ -241,6 +282,9 @@ func writeRecommendations(b *strings.Builder, a *planner.Analysis) {
 	}
 	for _, v := range other {
 		fmt.Fprintf(b, "  %s %d -> %d (%s): %s\n", v.Name, v.Current.V, v.Recommended, v.Current.Origin, v.Reason)
+	}
+	for _, al := range a.AccountLimits {
+		fmt.Fprintf(b, "  ALTER USER '%s'@'%s' WITH MAX_USER_CONNECTIONS %d;  -- was %d: %s\n", al.User, al.Host, al.Recommended, al.Current, al.Why)
 	}
 	for _, r := range p.Rationale {
 		fmt.Fprintf(b, "  %s\n", r)
