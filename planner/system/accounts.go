@@ -58,7 +58,11 @@ func Accounts(services []*Service, files []*grants.File, srv catalog.Server, glo
 		if s.Account.V == "" {
 			continue
 		}
-		st, note, ok := grants.MatchAccount(states, s.Account.V, "")
+		order := grants.MySQLOrder
+		if srv.Flavor == catalog.MariaDB {
+			order = grants.MariaDBOrder
+		}
+		st, note, ok := grants.MatchAccountOrder(order, states, s.Account.V, "")
 		user, host := s.Account.V, "%"
 		if ok {
 			user, host = st.Account.User, st.Account.Host
