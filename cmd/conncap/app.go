@@ -12,6 +12,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// version is conncap's version, set at build time with
+// -ldflags "-X main.version=…".
+var version = "dev"
+
 // Exit codes, decided here and nowhere else.
 const (
 	exitClean    = 0 // no finding at or above --fail-on
@@ -51,6 +55,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:      "conncap",
+		Version:   version,
 		Usage:     "check MySQL/MariaDB connection capacity from config files, before it breaks",
 		Reader:    stdin,
 		Writer:    stdout,
@@ -74,7 +79,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "nofile", Usage: "RLIMIT_NOFILE of the server process as `SOFT[:HARD]` or infinity, when no unit declares it (e.g. in a container)"},
 		&cli.IntFlag{Name: "cpus", Usage: "CPUs of the server host (MariaDB sizes its thread pool from it; default: assumed 2)"},
 		&cli.IntFlag{Name: "nodes", Usage: "nodes a DaemonSet runs on (one pod per node; default 1)"},
-		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json"},
+		&cli.StringFlag{Name: "format", Value: "text", Usage: "output format: text or json (lint also: sarif, github, checkstyle)"},
 		&cli.BoolFlag{Name: "no-color", Usage: "no colours (also when NO_COLOR is set or output is not a terminal)"},
 		&cli.BoolFlag{Name: "verbose", Usage: "list the files read and skipped on stderr"},
 	}

@@ -30,7 +30,7 @@ func runLint(c *cli.Context) error {
 	if err != nil {
 		return usagef("--fail-on: %v", err)
 	}
-	f, err := format.New(c.String("format"), format.Options{Color: useColor(c, c.App.Writer)})
+	f, err := format.New(c.String("format"), format.Options{Color: useColor(c, c.App.Writer), Version: version, Rules: rules.All()})
 	if err != nil {
 		return usagef("--format: %v", err)
 	}

@@ -75,6 +75,9 @@ func TestExamples(t *testing.T) {
 			}{
 				{"lint.golden", []string{"lint"}},
 				{"lint-json.golden", []string{"lint", "--format", "json"}},
+				{"lint-sarif.golden", []string{"lint", "--format", "sarif"}},
+				{"lint-github.golden", []string{"lint", "--format", "github"}},
+				{"lint-checkstyle.golden", []string{"lint", "--format", "checkstyle"}},
 				{"show.golden", []string{"show"}},
 				{"show-json.golden", []string{"show", "--format", "json"}},
 				{"plan.golden", []string{"plan"}},
@@ -133,6 +136,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown option is a finding, not bad input", []string{"lint", "unknown"}, 1, ""},
 		{"flag after path", []string{"lint", "clean", "--format", "json"}, 2, "flag \"--format\" after a path"},
 		{"bad format", []string{"lint", "--format", "xml", "clean"}, 2, "unknown format"},
+		{"version", []string{"--version"}, 0, ""},
 		{"bad fail-on", []string{"lint", "--fail-on", "loud", "clean"}, 2, "unknown severity"},
 		{"bad server", []string{"lint", "--server", "postgres-16", "clean"}, 2, "--server"},
 		{"bad nofile", []string{"lint", "--nofile", "lots", "clean"}, 2, "--nofile"},

@@ -11,11 +11,12 @@ import (
 	"github.com/conncap/conncap/lint"
 )
 
-// SARIF constants: the schema and version written, and the links the log
-// points readers to.
 const (
-	SARIFSchema    = "https://json.schemastore.org/sarif-2.1.0.json"
-	SARIFVersion   = "2.1.0"
+	// SARIFSchema is the $schema of the logs SARIF writes.
+	SARIFSchema = "https://json.schemastore.org/sarif-2.1.0.json"
+	// SARIFVersion is the SARIF version of the logs SARIF writes.
+	SARIFVersion = "2.1.0"
+	// InformationURI is the tool's home page, tool.driver.informationUri.
 	InformationURI = "https://github.com/conncap/conncap"
 	// RuleDocURL is the rule catalogue; a rule's helpUri adds "#" and its ID.
 	RuleDocURL = "https://github.com/conncap/conncap/blob/main/docs/rules.md"
