@@ -2,7 +2,7 @@
 .PHONY: test build fuzz bench docs
 
 test:
-	gofmt -l . | tee /dev/stderr | (! read -r _)
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "not gofmt-ed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
 	go test ./...
 
