@@ -125,6 +125,18 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 			a.Comments = append(a.Comments, Comment{Pos: c.Pos, Text: c.Text})
 		}
 	}
+	for _, g := range f.Grants {
+		for _, c := range g.Comments {
+			a.Comments = append(a.Comments, Comment{Pos: c.Pos, Text: c.Text})
+		}
+	}
+	if f.Kube != nil {
+		for _, kf := range f.KubeFiles {
+			for _, c := range kf.Comments {
+				a.Comments = append(a.Comments, Comment{Pos: c.Pos, Text: c.Text})
+			}
+		}
+	}
 	for _, u := range f.Units {
 		for _, file := range u.Files {
 			for _, c := range file.Comments {

@@ -36,6 +36,7 @@ type Facts struct {
 	ServerContainers []ServerContainer
 	Kube             *kube.Set         // Kubernetes objects, linked across files
 	Grants           []*grants.File    // SQL account statements, in file-name order
+	KubeFiles        []*kube.File      // the manifests as read, for their comments
 	Compose          []*ComposeProject // one per directory of compose files
 	Apps             []*App            // application pool configuration, per root and ecosystem
 	Units            []*systemd.Unit   // MySQL/MariaDB server units, preferred first
@@ -383,7 +384,7 @@ func composeOrder(p string) int {
 // its own, and reads them.
 func (w *walker) finish(ctx context.Context) error {
 	if len(w.kube) > 0 {
-		w.facts.Kube = kube.Resolve(w.kube)
+		w.facts.Kube, w.facts.KubeFiles = kube.Resolve(w.kube), w.kube
 	}
 	if err := w.finishCompose(ctx); err != nil {
 		return err
