@@ -53,7 +53,43 @@ type planDoc struct {
 	Services  []planService  `json:"services"`
 	Consumers []planConsumer `json:"consumers"`
 	Scenarios []planScenario `json:"scenarios"`
-	Notes     []string       `json:"notes"`
+	// Recommendations are the values to change (absent when none).
+	Recommendations planRecommendations `json:"recommendations"`
+	Notes           []string            `json:"notes"`
+}
+
+type planRecommendations struct {
+	Worst     string        `json:"worst_scenario"`
+	Need      int64         `json:"max_connections_needed"`
+	GrowFits  bool          `json:"grow_fits_memory"`
+	Memory    string        `json:"memory,omitempty"`
+	Server    []planValue   `json:"server"`
+	Pools     []planPool    `json:"pools"`
+	Accounts  []planAccount `json:"accounts"`
+	Proxy     bool          `json:"proxy"`
+	Rationale []string      `json:"rationale"`
+}
+
+type planValue struct {
+	Name        string `json:"name"`
+	Current     int64  `json:"current"`
+	Source      string `json:"source"`
+	Recommended int64  `json:"recommended"`
+	Reason      string `json:"reason"`
+}
+
+type planPool struct {
+	Service     string `json:"service"`
+	Current     int    `json:"current"`
+	Recommended int    `json:"recommended"`
+	Source      string `json:"source"`
+}
+
+type planAccount struct {
+	Account     string `json:"account"`
+	Current     int64  `json:"current"`
+	Recommended int64  `json:"recommended"`
+	Reason      string `json:"reason"`
 }
 
 type planServer struct {
@@ -106,6 +142,20 @@ func planData(a *planner.Analysis) planDoc {
 	}
 	for _, c := range a.Consumers {
 		d.Consumers = append(d.Consumers, planConsumer(c))
+	}
+	if p := a.Plan; p != nil {
+		rec := planRecommendations{Worst: string(p.Worst.Scenario), Need: p.Need, GrowFits: p.Grow, Memory: p.Memory, Proxy: p.Proxy,
+			Server: []planValue{}, Pools: []planPool{}, Accounts: []planAccount{}, Rationale: append([]string{}, p.Rationale...)}
+		for _, v := range p.Server {
+			rec.Server = append(rec.Server, planValue{v.Name, v.Current.V, v.Current.Origin.String(), v.Recommended, v.Reason})
+		}
+		for _, pl := range p.Pools {
+			rec.Pools = append(rec.Pools, planPool{pl.Service, pl.Current, pl.Recommended, pl.Where.String()})
+		}
+		for _, al := range a.AccountLimits {
+			rec.Accounts = append(rec.Accounts, planAccount{fmt.Sprintf("'%s'@'%s'", al.User, al.Host), al.Current, al.Recommended, al.Why})
+		}
+		d.Recommendations = rec
 	}
 	for _, r := range a.Demand {
 		ps := planScenario{Scenario: string(r.Scenario), Total: r.Total, Limit: r.Limit, Rolling: r.Rolling,
