@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/apps/appstest"
 	"github.com/conncap/conncap/inputs/source"
 )
 
@@ -41,15 +41,7 @@ func FuzzParse(f *testing.F) {
 		var name string
 		check := func(what string, p source.Pos) {
 			t.Helper()
-			if p.Path != name {
-				return
-			}
-			if p.Line < 1 || p.Line > len(lines) {
-				t.Fatalf("%s at %v: outside the %d lines of the input", what, p, len(lines))
-			}
-			if n := utf8.RuneCountInString(lines[p.Line-1]); p.Col < 1 || p.Col > n+1 {
-				t.Fatalf("%s at %v: column outside a line of %d runes", what, p, n)
-			}
+			appstest.CheckInside(t, lines, name, what, p)
 		}
 		for _, name = range []string{"src/knexfile.ts", "ecosystem.config.js", "schema.prisma", ".env", "pm2.json"} {
 			file, err := Parse(name, src)

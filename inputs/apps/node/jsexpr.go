@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/apps/appexpr"
 	"github.com/conncap/conncap/inputs/source"
 )
 
@@ -149,13 +150,6 @@ const assumedCPUs = 2
 type evaluator struct {
 	env  apps.Env
 	syms map[string]jval
-}
-
-func (ev *evaluator) lookupEnv(name string) (apps.EnvVar, bool) {
-	if ev.env == nil {
-		return apps.EnvVar{}, false
-	}
-	return ev.env.Lookup(name)
 }
 
 type parser struct {
@@ -669,14 +663,14 @@ func (p *parser) args() []jval {
 
 // envVar reads process.env.NAME.
 func (p *parser) envVar(name string, pos source.Pos) jval {
-	v, ok := p.ev.lookupEnv(name)
+	v := appexpr.Resolve(p.ev.env, name, pos)
 	switch {
-	case ok && v.Unknown:
-		return jval{kind: jUnknown, pos: pos, origin: v.Value.Origin, why: name + " comes from a source whose value is not in the inputs"}
-	case ok:
-		return jval{kind: jString, s: v.Value.V, pos: pos, origin: v.Value.Origin, fromEnv: true}
+	case v.Unknown:
+		return jval{kind: jUnknown, pos: pos, origin: v.Origin, why: v.Why}
+	case v.Set:
+		return jval{kind: jString, s: v.V, pos: pos, origin: v.Origin, fromEnv: true}
 	}
-	return jval{kind: jUndefined, pos: pos, origin: source.Origin{Pos: pos, Note: name + " is not set"}}
+	return jval{kind: jUndefined, pos: pos, origin: v.Origin}
 }
 
 // call evaluates the conversion calls; others are recorded.
@@ -721,7 +715,7 @@ func (p *parser) primary() (jval, string) {
 		if n, err := strconv.ParseFloat(text, 64); err == nil {
 			return jval{kind: jNumber, n: n, pos: t.pos, origin: source.At(t.pos)}, ""
 		}
-		if n, err := strconv.ParseInt(text, 0, 64); err == nil {
+		if n, ok := appexpr.IntLiteral(t.text); ok {
 			return jval{kind: jNumber, n: float64(n), pos: t.pos, origin: source.At(t.pos)}, ""
 		}
 		return unknownAt(t.pos, "number %s", t.text), ""

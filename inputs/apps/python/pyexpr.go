@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/apps/appexpr"
 	"github.com/conncap/conncap/inputs/apps/dburl"
 	"github.com/conncap/conncap/inputs/source"
 )
@@ -134,13 +135,6 @@ const assumedCPUs = 2
 type evaluator struct {
 	env  apps.Env
 	syms map[string]pval
-}
-
-func (ev *evaluator) lookupEnv(name string) (apps.EnvVar, bool) {
-	if ev.env == nil {
-		return apps.EnvVar{}, false
-	}
-	return ev.env.Lookup(name)
 }
 
 // arg is one argument of a call: Name is "" for a positional one.
@@ -463,11 +457,10 @@ func (p *parser) atom() (pval, string) {
 	t := p.next()
 	switch t.kind {
 	case tNumber:
-		text := strings.ReplaceAll(t.text, "_", "")
-		if n, err := strconv.ParseInt(text, 0, 64); err == nil {
+		if n, ok := appexpr.IntLiteral(t.text); ok {
 			return pval{kind: pInt, i: n, pos: t.pos, origin: source.At(t.pos)}, ""
 		}
-		if f, err := strconv.ParseFloat(text, 64); err == nil {
+		if f, err := strconv.ParseFloat(strings.ReplaceAll(t.text, "_", ""), 64); err == nil {
 			return pval{kind: pFloat, f: f, pos: t.pos, origin: source.At(t.pos)}, ""
 		}
 		return unknownAt(t.pos, "number %s", t.text), ""
@@ -726,22 +719,22 @@ func (p *parser) environ(k pval, def *pval, pos source.Pos, raises bool) pval {
 	if k.kind != pStr {
 		return unknownAt(pos, "an environment lookup with a name that is not a literal")
 	}
-	v, ok := p.ev.lookupEnv(k.s)
+	v := appexpr.Resolve(p.ev.env, k.s, pos)
 	switch {
-	case ok && v.Unknown:
-		return pval{kind: pUnknown, pos: pos, origin: v.Value.Origin, why: k.s + " comes from a source whose value is not in the inputs"}
-	case ok:
-		return pval{kind: pStr, s: v.Value.V, pos: pos, origin: v.Value.Origin, fromEnv: true}
+	case v.Unknown:
+		return pval{kind: pUnknown, pos: pos, origin: v.Origin, why: v.Why}
+	case v.Set:
+		return pval{kind: pStr, s: v.V, pos: pos, origin: v.Origin, fromEnv: true}
 	case def != nil:
 		d := *def
-		if d.origin.Note == "" && !d.fromEnv && d.origin.Pos.IsValid() {
-			d.origin.Note = k.s + " is not set"
+		if d.origin.Pos.IsValid() {
+			d.origin = appexpr.NoteDefault(d.origin, d.fromEnv, k.s)
 		}
 		return d
 	case raises:
 		return unknownAt(pos, "KeyError: %s is not set", k.s)
 	}
-	return pval{kind: pNone, pos: pos, origin: source.Origin{Pos: pos, Note: k.s + " is not set"}}
+	return pval{kind: pNone, pos: pos, origin: v.Origin}
 }
 
 // djDatabaseURL evaluates dj_database_url.config(default=, env=,

@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/apps/appexpr"
 	"github.com/conncap/conncap/inputs/apps/dburl"
 	"github.com/conncap/conncap/inputs/source"
 )
@@ -101,7 +102,7 @@ func loadDatabaseYML(f *File, ev *evaluator, envName string) ([]*dbConfig, []str
 	}
 	// DATABASE_URL with no configuration for the environment makes one.
 	if len(configs) == 0 {
-		if _, ok := ev.lookupVar("DATABASE_URL"); ok {
+		if _, ok := appexpr.Lookup(ev.env, "DATABASE_URL"); ok {
 			configs = append(configs, &dbConfig{name: "primary", keys: map[string]setting{}})
 		}
 	}
@@ -163,7 +164,7 @@ func (cfg *dbConfig) mergeURL(ev *evaluator) error {
 			names = append(names, "DATABASE_URL")
 		}
 		for _, n := range names {
-			v, ok := ev.lookupVar(n)
+			v, ok := appexpr.Lookup(ev.env, n)
 			if !ok {
 				continue
 			}

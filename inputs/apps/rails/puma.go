@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/conncap/conncap/inputs/apps/appexpr"
 	"github.com/conncap/conncap/inputs/source"
 )
 
@@ -33,7 +34,7 @@ func pumaDefaults(ev *evaluator) pumaConf {
 	}
 	envInt := func(names []string, dst *source.Value[int]) {
 		for _, n := range names {
-			v, ok := ev.lookupVar(n)
+			v, ok := appexpr.Lookup(ev.env, n)
 			if !ok {
 				continue
 			}

@@ -43,6 +43,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/apps/appexpr"
 	"github.com/conncap/conncap/inputs/source"
 )
 
@@ -208,7 +209,7 @@ func pools(files []*File, env apps.Env, sidekiq bool) ([]apps.Pool, error) {
 	var threadsWhat string
 	if sidekiq {
 		sc := sidekiqConf{concurrency: source.Value[int]{V: sidekiqDefaultConcurrency, Origin: source.Named("Sidekiq default concurrency 5")}}
-		if v, ok := ev.lookupVar("RAILS_MAX_THREADS"); ok && !v.Unknown {
+		if v, ok := appexpr.Lookup(ev.env, "RAILS_MAX_THREADS"); ok && !v.Unknown {
 			if i, ok := rubyInteger(v.Value.V); ok {
 				sc.concurrency = source.Value[int]{V: int(i), Origin: v.Value.Origin}
 			}

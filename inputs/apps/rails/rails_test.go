@@ -2,13 +2,13 @@ package rails
 
 import (
 	"errors"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/apps/appstest"
 	"github.com/conncap/conncap/inputs/source"
 )
 
@@ -19,39 +19,20 @@ const (
 	envK8s = "k8s/web.yaml"
 )
 
-func mustRead(t testing.TB, p string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
 func load(t testing.TB, paths ...string) []*File {
 	t.Helper()
-	var fs []*File
-	for _, p := range paths {
-		f, err := Parse(p, mustRead(t, p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		fs = append(fs, f)
-	}
-	return fs
+	return appstest.Load(t, Parse, paths...)
 }
 
-func pos(p string, line, col int) source.Pos { return source.Pos{Path: p, Line: line, Col: col} }
-func at(p string, line, col int) source.Origin {
-	return source.At(pos(p, line, col))
-}
-func note(p string, line, col int, n string) source.Origin {
-	return source.Origin{Pos: pos(p, line, col), Note: n}
-}
-func ival(v int, o source.Origin) source.Value[int] { return source.Value[int]{V: v, Origin: o} }
-func sval(v string, o source.Origin) source.Value[string] {
-	return source.Value[string]{V: v, Origin: o}
-}
+var (
+	mustRead = appstest.MustRead
+	pos      = appstest.Pos
+	at       = appstest.At
+	note     = appstest.Note
+	ival     = appstest.IVal
+	sval     = appstest.SVal
+)
+
 func envVar(name, v string, line int) apps.EnvVar {
 	return apps.EnvVar{Name: name, Value: sval(v, at(envK8s, line, 18))}
 }

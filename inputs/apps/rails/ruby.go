@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/apps/appexpr"
 	"github.com/conncap/conncap/inputs/source"
 )
 
@@ -614,8 +615,7 @@ func rubyInteger(s string) (int64, bool) {
 	if strings.Contains(s, "__") || strings.HasPrefix(s, "_") || strings.HasSuffix(s, "_") {
 		return 0, false
 	}
-	n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 0, 64)
-	return n, err == nil
+	return appexpr.IntLiteral(s)
 }
 
 func (p *parser) primary() value {
@@ -741,7 +741,7 @@ func (p *parser) env(t token) value {
 				if p.accept("(") {
 					args := p.args(")")
 					if len(args) == 1 && args[0].kind == vStr {
-						_, ok := p.ev.lookupVar(args[0].s)
+						_, ok := appexpr.Lookup(p.ev.env, args[0].s)
 						return value{kind: vBool, b: ok, origin: source.At(t.pos)}
 					}
 				}
@@ -768,32 +768,22 @@ func (p *parser) env(t token) value {
 	return unknown(t.pos, "uses ENV")
 }
 
-// lookupVar reads a variable from the environment.
-func (ev *evaluator) lookupVar(name string) (apps.EnvVar, bool) {
-	if ev.env == nil {
-		return apps.EnvVar{}, false
-	}
-	return ev.env.Lookup(name)
-}
-
 // lookup evaluates ENV[name] (fetch false) or ENV.fetch(name, def).
 func (p *parser) lookup(name string, pos source.Pos, def *value, fetch bool) value {
-	v, ok := p.ev.lookupVar(name)
+	v := appexpr.Resolve(p.ev.env, name, pos)
 	switch {
-	case ok && v.Unknown:
-		return value{kind: vUnknown, origin: v.Value.Origin, why: fmt.Sprintf("%s comes from a source whose value is not in the inputs", name)}
-	case ok:
-		return value{kind: vStr, s: v.Value.V, origin: v.Value.Origin, fromEnv: true}
+	case v.Unknown:
+		return value{kind: vUnknown, origin: v.Origin, why: v.Why}
+	case v.Set:
+		return value{kind: vStr, s: v.V, origin: v.Origin, fromEnv: true}
 	case def != nil:
 		d := *def
-		if d.origin.Note == "" && !d.fromEnv {
-			d.origin.Note = name + " is not set"
-		}
+		d.origin = appexpr.NoteDefault(d.origin, d.fromEnv, name)
 		return d
 	case fetch:
 		return unknown(pos, "ENV.fetch(%q) raises KeyError: %s is not set", name, name)
 	}
-	return value{kind: vNil, origin: source.Origin{Pos: pos, Note: name + " is not set"}}
+	return value{kind: vNil, origin: v.Origin}
 }
 
 // eval evaluates src (an expression) starting at pos.
