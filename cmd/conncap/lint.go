@@ -18,6 +18,8 @@ func lintCommand() *cli.Command {
 		ArgsUsage: "[PATH...]",
 		Flags: append(commonFlags(),
 			&cli.StringFlag{Name: "fail-on", Value: "warning", Usage: "lowest severity that makes the exit code 1: error, warning, info or none"},
+			&cli.StringFlag{Name: "baseline", Usage: "report only findings not recorded in `FILE` (see --write-baseline)"},
+			&cli.StringFlag{Name: "write-baseline", Usage: "record today's findings in `FILE` and exit 0"},
 			&cli.Float64Flag{Name: "headroom", Value: lint.DefaultThresholds().Headroom, Usage: "demand above this `FRACTION` of max_connections is reported"},
 			&cli.Int64Flag{Name: "wait-timeout-threshold", Value: lint.DefaultThresholds().WaitTimeout, Usage: "wait_timeout above this many `SECONDS` is reported"},
 		),
@@ -43,7 +45,20 @@ func runLint(c *cli.Context) error {
 		return err
 	}
 	ds := lint.Run(l.analysis, rules.All(), cfg)
-	if err := f.Format(c.App.Writer, format.Report{Findings: ds, Notes: l.analysis.Notes}, newSources(c.Context, l.root)); err != nil {
+	src := newSources(c.Context, l.root)
+	if p := c.String("write-baseline"); p != "" {
+		if err := writeBaseline(p, ds, src); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.App.ErrWriter, "conncap: recorded %d findings in %s\n", len(ds), p)
+		return nil
+	}
+	if p := c.String("baseline"); p != "" {
+		if ds, err = applyBaseline(p, ds, src); err != nil {
+			return err
+		}
+	}
+	if err := f.Format(c.App.Writer, format.Report{Findings: ds, Notes: l.analysis.Notes}, src); err != nil {
 		return fmt.Errorf("writing output: %w", err)
 	}
 	if failOn != lint.Off {

@@ -235,3 +235,28 @@ func TestStdin(t *testing.T) {
 		t.Errorf("plain YAML on stdin: exit %d, stderr %s", code, errOut.String())
 	}
 }
+
+// TestBaseline records today's findings, then reports only new ones, and
+// keeps accepting a finding whose line moved.
+func TestBaseline(t *testing.T) {
+	dir := sysroottest.Dir(t, map[string]string{"etc/mysql/my.cnf": "[mysqld]\nwait_timeout = 28800\n"})
+	t.Chdir(dir)
+	base := []string{"lint", "--server=mysql-8.4", "--nofile=10000"}
+	if _, stderr, code := conncap(t, append(base, "--write-baseline", "b.json", ".")...); code != 0 {
+		t.Fatalf("--write-baseline: exit %d: %s", code, stderr)
+	}
+	if out, _, code := conncap(t, append(base, "--baseline", "b.json", ".")...); code != 0 {
+		t.Fatalf("baselined run: exit %d:\n%s", code, out)
+	}
+	// Move the line down and add a new problem.
+	if err := os.WriteFile("etc/mysql/my.cnf", []byte("[mysqld]\n# tuned\n\nwait_timeout = 28800\nmax_conections = 5\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, _, code := conncap(t, append(base, "--baseline", "b.json", ".")...)
+	if code != exitFindings || strings.Contains(out, "wait-timeout-long") || !strings.Contains(out, "unknown-option") {
+		t.Errorf("after the edit: exit %d, want only the new unknown-option finding:\n%s", code, out)
+	}
+	if _, stderr, code := conncap(t, append(base, "--baseline", "missing.json", ".")...); code != exitBadInput || !strings.Contains(stderr, "--write-baseline") {
+		t.Errorf("missing baseline: exit %d, %s", code, stderr)
+	}
+}
