@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/conncap/conncap/inputs/sysroot/sysroottest"
 )
 
@@ -258,5 +260,31 @@ func TestBaseline(t *testing.T) {
 	}
 	if _, stderr, code := conncap(t, append(base, "--baseline", "missing.json", ".")...); code != exitBadInput || !strings.Contains(stderr, "--write-baseline") {
 		t.Errorf("missing baseline: exit %d, %s", code, stderr)
+	}
+}
+
+// TestWorkflowFilesParse keeps the pre-commit hook and the GitHub Action valid YAML with their keys.
+func TestWorkflowFilesParse(t *testing.T) {
+	for file, keys := range map[string][]string{"../../action.yml": {"name", "runs", "inputs"}, "../../.pre-commit-hooks.yaml": nil} {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc any
+		if err := yaml.Unmarshal(src, &doc); err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		m, _ := doc.(map[string]any)
+		for _, k := range keys {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s: no %q", file, k)
+			}
+		}
+		if keys == nil {
+			hooks, ok := doc.([]any)
+			if !ok || len(hooks) == 0 || hooks[0].(map[string]any)["entry"] != "conncap lint" {
+				t.Errorf("%s: want one hook whose entry is conncap lint", file)
+			}
+		}
 	}
 }
