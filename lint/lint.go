@@ -210,10 +210,11 @@ func (c *Config) severity(r *Rule) Severity {
 // (which silence nothing) or that silence nothing.
 func suppress(a *planner.Analysis, ds []Diagnostic, cfg *Config) []Diagnostic {
 	type dir struct {
-		pos    source.Pos
-		rules  []string
-		reason string
-		used   bool
+		pos         source.Pos
+		first, last int // an annotation's object; 0 for a comment
+		rules       []string
+		reason      string
+		used        bool
 	}
 	var dirs []*dir
 	var meta []Diagnostic
@@ -230,14 +231,18 @@ func suppress(a *planner.Analysis, ds []Diagnostic, cfg *Config) []Diagnostic {
 		case strings.TrimSpace(m[2]) == "":
 			report(BadDirective, c.Pos, "conncap:ignore %s has no reason, so it is not applied: say why the finding does not apply", m[1])
 		default:
-			dirs = append(dirs, &dir{pos: c.Pos, rules: strings.Split(m[1], ","), reason: strings.TrimSpace(m[2])})
+			dirs = append(dirs, &dir{pos: c.Pos, first: c.FirstLine, last: c.LastLine, rules: strings.Split(m[1], ","), reason: strings.TrimSpace(m[2])})
 		}
 	}
 	out := ds[:0:0]
 	for _, d := range ds {
 		silenced := false
 		for _, s := range dirs {
-			if s.pos.Path == d.Pos.Path && (s.pos.Line == d.Pos.Line || s.pos.Line == d.Pos.Line-1) && slices.Contains(s.rules, d.Rule) {
+			covers := s.pos.Line == d.Pos.Line || s.pos.Line == d.Pos.Line-1
+			if s.first > 0 {
+				covers = s.first <= d.Pos.Line && d.Pos.Line <= s.last
+			}
+			if s.pos.Path == d.Pos.Path && covers && slices.Contains(s.rules, d.Rule) {
 				s.used, silenced = true, true
 			}
 		}
@@ -246,7 +251,11 @@ func suppress(a *planner.Analysis, ds []Diagnostic, cfg *Config) []Diagnostic {
 		}
 	}
 	for _, s := range dirs {
-		if !s.used {
+		switch {
+		case s.used:
+		case s.first > 0:
+			report(UnusedDirective, s.pos, "conncap.io/ignore %s matches no finding in this object: remove it", strings.Join(s.rules, ","))
+		default:
 			report(UnusedDirective, s.pos, "conncap:ignore %s matches no finding on this line or the next: remove it", strings.Join(s.rules, ","))
 		}
 	}

@@ -30,6 +30,7 @@ type Analysis struct {
 	// connections they open in each scenario against the server's
 	// effective max_connections.
 	Services  []*system.Service
+	Proxies   []*system.Proxy
 	Consumers []demand.Consumer
 	Demand    []demand.Result
 	// Accounts are the MySQL accounts the services log in as, with their
@@ -52,11 +53,18 @@ const DefaultHeadroom = 0.75
 // Headroom is the fraction of max_connections the plan aims under.
 func (a *Analysis) Headroom() float64 { return a.headroom }
 
-// Comment is a conncap: directive and where it was written.
+// Comment is a conncap: directive and where it was written. A comment
+// covers its own line and the next; a conncap.io/ignore annotation covers
+// its whole object, the lines FirstLine to LastLine.
 type Comment struct {
-	Pos  source.Pos
-	Text string
+	Pos                 source.Pos
+	Text                string
+	FirstLine, LastLine int // 0 for a comment
 }
+
+// IgnoreAnnotation is the Kubernetes annotation that suppresses findings
+// in its object: "RULE[,RULE] reason".
+const IgnoreAnnotation = "conncap.io/ignore"
 
 // Analyze builds the analysis of the facts.
 func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
@@ -69,24 +77,26 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 	if bad := system.UnknownScale(a.Services, opt.Scale); len(bad) > 0 {
 		return nil, fmt.Errorf("--scale: no service or workload named %s", strings.Join(bad, ", "))
 	}
+	a.Proxies = system.Proxies(f, a.Services)
 	var ds []demand.Service
 	for _, s := range a.Services {
 		ds = append(ds, s.Demand())
 	}
+	var dp []demand.Proxy
+	for _, p := range a.Proxies {
+		dp = append(dp, p.Demand())
+		a.Notes = append(a.Notes, p.Notes...)
+	}
 	for _, c := range opt.Consumers {
 		a.Consumers = append(a.Consumers, demand.Consumer{Name: c.Name, Connections: c.Connections})
 	}
-	a.Demand = demand.Compute(ds, a.Consumers, int(srv.Effective.MaxConnections.V))
+	a.Demand = demand.Compute(ds, dp, a.Consumers, int(srv.Effective.MaxConnections.V))
 	a.Accounts = system.Accounts(a.Services, f.Grants, srv.Version.V, srv.Effective.MaxUserConnections)
 	a.AccountDemand = map[*system.Account][]int{}
 	for _, acct := range a.Accounts {
 		per := make([]int, len(a.Demand))
 		for i, r := range a.Demand {
-			for j, l := range r.Lines {
-				if slices.Contains(acct.Services, a.Services[j]) {
-					per[i] += l.Connections
-				}
-			}
+			per[i] = accountConnections(acct, a.Services, r)
 		}
 		a.AccountDemand[acct] = per
 	}
@@ -102,6 +112,11 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 			if n, err := memory.ParseSize(m.Value); err == nil {
 				budget, budgetFrom = n, "MemoryMax at "+m.ValuePos.String()
 			}
+		}
+	}
+	if budget == 0 && srv.Unit == nil && len(f.ServerContainers) > 0 {
+		if m := f.ServerContainers[0].MemoryLimit; m.V > 0 {
+			budget, budgetFrom = m.V, "container memory limit at "+m.Origin.String()
 		}
 	}
 	in := memory.FromServer(srv, srv.Effective.MaxConnections.V, budget)
@@ -135,6 +150,19 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 			for _, c := range kf.Comments {
 				a.Comments = append(a.Comments, Comment{Pos: c.Pos, Text: c.Text})
 			}
+			for _, o := range kf.Objects {
+				if v, ok := o.Annotations[IgnoreAnnotation]; ok {
+					a.Comments = append(a.Comments, Comment{Pos: v.Origin.Pos, Text: "conncap:ignore " + v.V,
+						FirstLine: o.FirstLine, LastLine: o.LastLine})
+				}
+			}
+		}
+	}
+	for _, cfg := range f.Proxies {
+		for _, c := range cfg.Comments {
+			if t := strings.TrimSpace(c.Text); strings.HasPrefix(t, "conncap:") {
+				a.Comments = append(a.Comments, Comment{Pos: c.Pos, Text: t})
+			}
 		}
 	}
 	for _, u := range f.Units {
@@ -145,6 +173,29 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 		}
 	}
 	return a, nil
+}
+
+// accountConnections is what an account's services open at the server in
+// one scenario: their direct connections, plus what reaches the server of
+// their connections through each proxy (ProxySQL logs in to the backend as
+// the client's user, and opens no more than its cap).
+func accountConnections(acct *system.Account, services []*system.Service, r demand.Result) int {
+	n := 0
+	via := map[string]int{}
+	for j, l := range r.Lines {
+		if !slices.Contains(acct.Services, services[j]) {
+			continue
+		}
+		if l.Via == "" {
+			n += l.Connections
+		} else {
+			via[l.Via] += l.Connections
+		}
+	}
+	for _, pl := range r.Proxies {
+		n += min(via[pl.Proxy], pl.Backend)
+	}
+	return n
 }
 
 func gib(n int64) string { return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30)) }

@@ -66,13 +66,27 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err.Error()}
 		},
-		Commands: []*cli.Command{lintCommand(), planCommand(), showCommand(), rulesCommand(), explainCommand()},
+		Commands: []*cli.Command{lintCommand(), planCommand(), showCommand(), rulesCommand(), explainCommand(),
+			versionCommand(), completionCommand()},
+	}
+}
+
+// versionCommand prints the version, as --version does.
+func versionCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print conncap's version",
+		Action: func(c *cli.Context) error {
+			_, err := fmt.Fprintf(c.App.Writer, "conncap version %s\n", version)
+			return err
+		},
 	}
 }
 
 // commonFlags are the flags every reading command takes.
 func commonFlags() []cli.Flag {
 	return []cli.Flag{
+		&cli.StringFlag{Name: "target", Usage: "check only the configuration's target called `NAME` (without paths, every target is checked)"},
 		&cli.StringFlag{Name: "config", Usage: "configuration `FILE` (default: .conncap.yaml in the working directory or the nearest parent)"},
 		&cli.StringFlag{Name: "root", Usage: "sysroot: absolute paths in configs resolve under `DIR`, nothing outside it is read (default: the single directory argument, else .)"},
 		&cli.StringFlag{Name: "server", Usage: "server flavor and version: mysql-8.0, mysql-8.4, mariadb-10.6, mariadb-10.11, mariadb-11.4 (default: detected, else mysql-8.4)"},

@@ -14,13 +14,18 @@ import (
 )
 
 // writeSnippets writes the recommended changes as ready-to-apply snippets.
-func writeSnippets(c *cli.Context, a *planner.Analysis, what string) error {
+// With a target, files go under --out/TARGET and printed ones are headed
+// by its name.
+func writeSnippets(c *cli.Context, a *planner.Analysis, what, target string) error {
 	kinds, err := emitKinds(what)
 	if err != nil {
 		return err
 	}
 	snippets := emit.All(a.Server, a.Plan, a.AccountLimits)
 	out := c.String("out")
+	if out != "" && target != "" {
+		out = filepath.Join(out, target)
+	}
 	n := 0
 	for _, s := range snippets {
 		if !kinds[s.Kind] {
@@ -28,7 +33,11 @@ func writeSnippets(c *cli.Context, a *planner.Analysis, what string) error {
 		}
 		n++
 		if out == "" {
-			fmt.Fprintf(c.App.Writer, "# --- %s\n%s\n", s.Name, s.Text)
+			if target != "" {
+				fmt.Fprintf(c.App.Writer, "# --- %s: %s\n%s\n", target, s.Name, s.Text)
+			} else {
+				fmt.Fprintf(c.App.Writer, "# --- %s\n%s\n", s.Name, s.Text)
+			}
 			continue
 		}
 		p := filepath.Join(out, filepath.FromSlash(s.Name))
@@ -48,14 +57,14 @@ func writeSnippets(c *cli.Context, a *planner.Analysis, what string) error {
 }
 
 func emitKinds(what string) (map[emit.Kind]bool, error) {
-	all := map[emit.Kind]bool{emit.MyCnf: true, emit.Systemd: true, emit.SQL: true, emit.Pools: true}
+	all := map[emit.Kind]bool{emit.MyCnf: true, emit.Systemd: true, emit.SQL: true, emit.Pools: true, emit.ProxySQL: true}
 	if what == "all" {
 		return all, nil
 	}
 	kinds := map[emit.Kind]bool{}
 	for _, k := range strings.Split(what, ",") {
 		if !all[emit.Kind(k)] {
-			return nil, usagef("--emit: unknown kind %q (want mycnf, systemd, sql, pools or all)", k)
+			return nil, usagef("--emit: unknown kind %q (want mycnf, systemd, sql, pools, proxysql or all)", k)
 		}
 		kinds[emit.Kind(k)] = true
 	}

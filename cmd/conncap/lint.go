@@ -36,16 +36,30 @@ func runLint(c *cli.Context) error {
 	if err != nil {
 		return usagef("--format: %v", err)
 	}
-	l, err := load(c)
+	ls, err := loadAll(c)
 	if err != nil {
 		return err
 	}
-	cfg, err := lintConfig(c, l.config)
-	if err != nil {
-		return err
+	var ds []lint.Diagnostic
+	var notes []string
+	for _, l := range ls {
+		cfg, err := lintConfig(c, l.config)
+		if err != nil {
+			return err
+		}
+		ds = append(ds, lint.Run(l.analysis, rules.All(), cfg)...)
+		for _, n := range l.analysis.Notes {
+			if l.target != "" {
+				n = l.target + ": " + n
+			}
+			notes = append(notes, n)
+		}
 	}
-	ds := lint.Run(l.analysis, rules.All(), cfg)
-	src := newSources(c.Context, l.root)
+	if len(ls) > 1 {
+		lint.Sort(ds)
+		ds = lint.Compact(ds)
+	}
+	src := newSources(c.Context, ls...)
 	if p := c.String("write-baseline"); p != "" {
 		if err := writeBaseline(p, ds, src); err != nil {
 			return err
@@ -58,7 +72,7 @@ func runLint(c *cli.Context) error {
 			return err
 		}
 	}
-	if err := f.Format(c.App.Writer, format.Report{Findings: ds, Notes: l.analysis.Notes}, src); err != nil {
+	if err := f.Format(c.App.Writer, format.Report{Findings: ds, Notes: notes}, src); err != nil {
 		return fmt.Errorf("writing output: %w", err)
 	}
 	if failOn != lint.Off {

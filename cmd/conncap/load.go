@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -20,19 +21,21 @@ import (
 
 // loaded is one run's inputs: the sysroot, the configuration and the analysis.
 type loaded struct {
+	target   string // the configuration's target, "" for paths given on the command line
 	root     *sysroot.Root
 	config   *config.Config
 	analysis *planner.Analysis
 }
 
 // loadConfig reads --config, else the first .conncap.yaml found from the
-// working directory upward; no file is an empty configuration.
-func loadConfig(c *cli.Context) (*config.Config, error) {
+// working directory upward; no file is an empty configuration. dir is the
+// file's directory, which target paths are relative to.
+func loadConfig(c *cli.Context) (cfg *config.Config, dir string, err error) {
 	p := c.String("config")
 	if p == "" {
 		dir, err := os.Getwd()
 		if err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		for {
 			cand := filepath.Join(dir, config.FileName)
@@ -42,16 +45,17 @@ func loadConfig(c *cli.Context) (*config.Config, error) {
 			}
 			parent := filepath.Dir(dir)
 			if parent == dir {
-				return &config.Config{}, nil
+				return &config.Config{}, ".", nil
 			}
 			dir = parent
 		}
 	}
 	src, err := os.ReadFile(p)
 	if err != nil {
-		return nil, fmt.Errorf("--config: %w", err)
+		return nil, "", fmt.Errorf("--config: %w", err)
 	}
-	return config.Parse(displayPath(p), src)
+	cfg, err = config.Parse(displayPath(p), src)
+	return cfg, filepath.Dir(p), err
 }
 
 // intFlagOr returns the int flag when set, else the configuration's value.
@@ -71,21 +75,65 @@ func flagOr(c *cli.Context, name, fromConfig string) string {
 	return fromConfig
 }
 
-// load resolves --root and the paths, reads the facts and analyses them.
-// Every error it returns is bad input (exit 2).
-func load(c *cli.Context) (*loaded, error) {
+// loadAll reads what the command line asks for: the given paths, or,
+// without paths, each target of the configuration file (only --target's
+// when it is set). Every error it returns is bad input (exit 2).
+func loadAll(c *cli.Context) ([]*loaded, error) {
 	if err := checkArgs(c); err != nil {
 		return nil, err
 	}
-	cfg, err := loadConfig(c)
+	cfg, cfgDir, err := loadConfig(c)
 	if err != nil {
 		return nil, err
 	}
 	args := c.Args().Slice()
+	want := c.String("target")
+	if len(cfg.Targets) == 0 || len(args) > 0 {
+		switch {
+		case want != "" && len(args) > 0:
+			return nil, usagef("--target %q checks the target's own paths: give no paths with it", want)
+		case want != "":
+			return nil, usagef("--target %q: the configuration file declares no targets", want)
+		}
+		l, err := load(c, cfg, args, c.String("root"))
+		if err != nil {
+			return nil, err
+		}
+		return []*loaded{l}, nil
+	}
+	var out []*loaded
+	var names []string
+	for _, t := range cfg.Targets {
+		names = append(names, t.Name)
+		if want != "" && t.Name != want {
+			continue
+		}
+		var paths []string
+		for _, p := range t.Paths {
+			paths = append(paths, filepath.Join(cfgDir, filepath.FromSlash(p)))
+		}
+		root := c.String("root")
+		if root == "" && t.Root != "" {
+			root = filepath.Join(cfgDir, filepath.FromSlash(t.Root))
+		}
+		l, err := load(c, cfg.ForTarget(t), paths, root)
+		if err != nil {
+			return nil, fmt.Errorf("target %s: %w", t.Name, err)
+		}
+		l.target = t.Name
+		out = append(out, l)
+	}
+	if len(out) == 0 {
+		return nil, usagef("--target %q: no such target (the configuration declares %s)", want, strings.Join(names, ", "))
+	}
+	return out, nil
+}
+
+// load resolves the root and the paths, reads the facts and analyses them.
+func load(c *cli.Context, cfg *config.Config, args []string, rootDir string) (*loaded, error) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	rootDir := c.String("root")
 	if rootDir == "" {
 		rootDir = "."
 		if len(args) == 1 {
@@ -117,7 +165,11 @@ func load(c *cli.Context) (*loaded, error) {
 		}
 		paths = append(paths, rel)
 	}
-	facts, err := discover.WalkStdin(c.Context, root, paths, stdin)
+	ignore, err := config.Ignorer(cfg.PathsIgnore)
+	if err != nil {
+		return nil, fmt.Errorf("%s: paths_ignore: %w", cfg.Path, err)
+	}
+	facts, err := discover.WalkWith(c.Context, root, paths, discover.Options{Stdin: stdin, Ignore: ignore})
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +193,10 @@ func load(c *cli.Context) (*loaded, error) {
 		if memory, err = mem.ParseSize(m); err != nil {
 			return nil, usagef("--memory: %v", err)
 		}
+	} else if cfg.Memory != "" {
+		if memory, err = mem.ParseSize(cfg.Memory); err != nil {
+			return nil, fmt.Errorf("%s: memory: %w", cfg.Path, err)
+		}
 	}
 	a, err := planner.Analyze(facts, planner.Options{
 		Server:    flagOr(c, "server", cfg.Server),
@@ -159,24 +215,47 @@ func load(c *cli.Context) (*loaded, error) {
 	return &loaded{root: root, config: cfg, analysis: a}, nil
 }
 
-// rootSources reads snippet lines through the sysroot, caching files.
+// writeTargetsJSON writes one run's document as data gives it, or, for a
+// configuration's targets, {"targets": [{"target": NAME, key: DOC}, …]}.
+// encoding/json sorts map keys, so the output is deterministic.
+func writeTargetsJSON[T any](w io.Writer, ls []*loaded, key string, data func(*planner.Analysis) T) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if len(ls) == 1 && ls[0].target == "" {
+		return enc.Encode(data(ls[0].analysis))
+	}
+	var targets []map[string]any
+	for _, l := range ls {
+		targets = append(targets, map[string]any{"target": l.target, key: data(l.analysis)})
+	}
+	return enc.Encode(map[string]any{"targets": targets})
+}
+
+// rootSources reads snippet lines through the sysroots (one per target),
+// the first that has the file winning, caching files.
 type rootSources struct {
 	ctx   context.Context
-	root  *sysroot.Root
+	roots []*sysroot.Root
 	cache map[string][]string
 }
 
-func newSources(ctx context.Context, root *sysroot.Root) *rootSources {
-	return &rootSources{ctx: ctx, root: root, cache: map[string][]string{}}
+func newSources(ctx context.Context, ls ...*loaded) *rootSources {
+	s := &rootSources{ctx: ctx, cache: map[string][]string{}}
+	for _, l := range ls {
+		s.roots = append(s.roots, l.root)
+	}
+	return s
 }
 
 // Line returns line n of the file at path.
 func (s *rootSources) Line(path string, n int) (string, bool) {
 	lines, ok := s.cache[path]
 	if !ok {
-		f, err := s.root.ReadFile(path)
-		if err == nil {
-			lines = strings.Split(strings.ReplaceAll(string(f.Src), "\r\n", "\n"), "\n")
+		for _, r := range s.roots {
+			if f, err := r.ReadFile(path); err == nil {
+				lines = strings.Split(strings.ReplaceAll(string(f.Src), "\r\n", "\n"), "\n")
+				break
+			}
 		}
 		s.cache[path] = lines
 	}

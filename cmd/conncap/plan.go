@@ -1,9 +1,9 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -24,7 +24,7 @@ func planCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "scale", Usage: "what-if: run service or workload `NAME=N` instances (repeatable)"},
 			&cli.Float64Flag{Name: "headroom", Value: 0.75, Usage: "plan for the worst scenario to use at most this `FRACTION` of max_connections"},
 			&cli.StringFlag{Name: "memory", Usage: "the server's memory budget (e.g. 16G): max_connections is not grown past what fits"},
-			&cli.StringFlag{Name: "emit", Usage: "write ready-to-apply snippets: mycnf, systemd, sql, pools or all"},
+			&cli.StringFlag{Name: "emit", Usage: "write ready-to-apply snippets: mycnf, systemd, sql, pools, proxysql or all"},
 			&cli.StringFlag{Name: "out", Usage: "with --emit: write the snippets as files into `DIR` instead of stdout"},
 		),
 		Action: func(c *cli.Context) error {
@@ -33,17 +33,33 @@ func planCommand() *cli.Command {
 			default:
 				return usagef("--format: plan prints text or json, not %q", c.String("format"))
 			}
-			l, err := load(c)
+			ls, err := loadAll(c)
 			if err != nil {
 				return err
 			}
 			if e := c.String("emit"); e != "" {
-				return writeSnippets(c, l.analysis, e)
+				for _, l := range ls {
+					if err := writeSnippets(c, l.analysis, e, l.target); err != nil {
+						return err
+					}
+				}
+				return nil
 			}
 			if c.String("format") == "json" {
-				return writePlanJSON(c.App.Writer, l.analysis)
+				return writePlanJSON(c.App.Writer, ls)
 			}
-			return writePlanText(c.App.Writer, l.analysis)
+			for i, l := range ls {
+				if l.target != "" {
+					if i > 0 {
+						fmt.Fprintln(c.App.Writer)
+					}
+					fmt.Fprintf(c.App.Writer, "== target %s ==\n", l.target)
+				}
+				if err := writePlanText(c.App.Writer, l.analysis, useColor(c, c.App.Writer)); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	}
 }
@@ -52,6 +68,7 @@ type planDoc struct {
 	Server    planServer     `json:"server"`
 	Services  []planService  `json:"services"`
 	Consumers []planConsumer `json:"consumers"`
+	Proxies   []planProxy    `json:"proxies,omitempty"`
 	Scenarios []planScenario `json:"scenarios"`
 	// Recommendations are the values to change (absent when none).
 	Recommendations planRecommendations `json:"recommendations"`
@@ -59,15 +76,17 @@ type planDoc struct {
 }
 
 type planRecommendations struct {
-	Worst     string        `json:"worst_scenario"`
-	Need      int64         `json:"max_connections_needed"`
-	GrowFits  bool          `json:"grow_fits_memory"`
-	Memory    string        `json:"memory,omitempty"`
-	Server    []planValue   `json:"server"`
-	Pools     []planPool    `json:"pools"`
-	Accounts  []planAccount `json:"accounts"`
-	Proxy     bool          `json:"proxy"`
-	Rationale []string      `json:"rationale"`
+	Worst    string        `json:"worst_scenario"`
+	Need     int64         `json:"max_connections_needed"`
+	GrowFits bool          `json:"grow_fits_memory"`
+	Memory   string        `json:"memory,omitempty"`
+	Server   []planValue   `json:"server"`
+	Pools    []planPool    `json:"pools"`
+	Accounts []planAccount `json:"accounts"`
+	// ProxyRows are backend caps for ProxySQL mysql_servers rows.
+	ProxyRows []planProxyRow `json:"proxysql_rows,omitempty"`
+	Proxy     bool           `json:"proxy"`
+	Rationale []string       `json:"rationale"`
 }
 
 type planValue struct {
@@ -90,6 +109,37 @@ type planAccount struct {
 	Current     int64  `json:"current"`
 	Recommended int64  `json:"recommended"`
 	Reason      string `json:"reason"`
+}
+
+type planProxyRow struct {
+	Proxy       string `json:"proxy"`
+	Address     string `json:"address"`
+	Port        int    `json:"port"`
+	Hostgroup   int    `json:"hostgroup"`
+	Current     int    `json:"current"`
+	Recommended int    `json:"recommended"`
+	Source      string `json:"source"`
+	Reason      string `json:"reason"`
+}
+
+type planProxy struct {
+	Name     string   `json:"name"`
+	Source   string   `json:"source"`
+	Config   string   `json:"config,omitempty"` // the proxysql.cnf read
+	Sidecar  bool     `json:"sidecar"`
+	Services []string `json:"services"`
+	// Instances is 0 for a sidecar (one per pod of its services).
+	Instances   int `json:"instances"`
+	BackendCap  int `json:"backend_cap_per_instance"` // 0: no cap in the inputs
+	FrontendCap int `json:"frontend_cap_per_instance"`
+}
+
+type planProxyLine struct {
+	Proxy               string `json:"proxy"`
+	Instances           int    `json:"instances"`
+	Frontend            int    `json:"frontend"`
+	FrontendPerInstance int    `json:"frontend_per_instance"`
+	Backend             int    `json:"backend"`
 }
 
 type planServer struct {
@@ -124,6 +174,8 @@ type planScenario struct {
 	Rolling     string         `json:"rolling,omitempty"`
 	LowerBound  bool           `json:"lower_bound"` // a pool is unbounded: the total is a floor
 	Services    map[string]int `json:"services"`
+	// Proxies are what reaches each proxy and what it sends the server.
+	Proxies []planProxyLine `json:"proxies,omitempty"`
 }
 
 func planData(a *planner.Analysis) planDoc {
@@ -143,6 +195,20 @@ func planData(a *planner.Analysis) planDoc {
 	for _, c := range a.Consumers {
 		d.Consumers = append(d.Consumers, planConsumer(c))
 	}
+	for _, px := range a.Proxies {
+		pp := planProxy{Name: px.Name, Source: px.Pos.String(), Sidecar: px.Sidecar, Services: []string{},
+			Instances: px.Demand().Instances, BackendCap: px.BackendCap(), FrontendCap: px.FrontendCap()}
+		if pp.BackendCap >= math.MaxInt32 {
+			pp.BackendCap = 0
+		}
+		if px.Config != nil {
+			pp.Config = px.Config.Path
+		}
+		for _, s := range px.Services {
+			pp.Services = append(pp.Services, s.Name)
+		}
+		d.Proxies = append(d.Proxies, pp)
+	}
 	if p := a.Plan; p != nil {
 		rec := planRecommendations{Worst: string(p.Worst.Scenario), Need: p.Need, GrowFits: p.Grow, Memory: p.Memory, Proxy: p.Proxy,
 			Server: []planValue{}, Pools: []planPool{}, Accounts: []planAccount{}, Rationale: append([]string{}, p.Rationale...)}
@@ -151,6 +217,9 @@ func planData(a *planner.Analysis) planDoc {
 		}
 		for _, pl := range p.Pools {
 			rec.Pools = append(rec.Pools, planPool{pl.Service, pl.Current, pl.Recommended, pl.Where.String()})
+		}
+		for _, r := range p.ProxyRows {
+			rec.ProxyRows = append(rec.ProxyRows, planProxyRow{r.Proxy, r.Address, r.Port, r.Hostgroup, r.Current, r.Recommended, r.Where.String(), r.Reason})
 		}
 		for _, al := range a.AccountLimits {
 			rec.Accounts = append(rec.Accounts, planAccount{fmt.Sprintf("'%s'@'%s'", al.User, al.Host), al.Current, al.Recommended, al.Why})
@@ -164,20 +233,26 @@ func planData(a *planner.Analysis) planDoc {
 		for _, l := range r.Lines {
 			ps.Services[l.Service] = l.Connections
 		}
+		for _, pl := range r.Proxies {
+			ps.Proxies = append(ps.Proxies, planProxyLine{Proxy: pl.Proxy, Instances: pl.Instances, Frontend: pl.Frontend,
+				FrontendPerInstance: pl.FrontendPerInstance, Backend: pl.Backend})
+		}
 		d.Scenarios = append(d.Scenarios, ps)
 	}
 	return d
 }
 
-func writePlanJSON(w io.Writer, a *planner.Analysis) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(planData(a))
+// writePlanJSON writes the plan; with targets, {"targets": [{"target":
+// NAME, "plan": PLAN}, …]}.
+func writePlanJSON(w io.Writer, ls []*loaded) error {
+	return writeTargetsJSON(w, ls, "plan", planData)
 }
 
 // writePlanText prints scenarios as columns and services, total, limit and
-// utilisation as rows.
-func writePlanText(w io.Writer, a *planner.Analysis) error {
+// utilisation as rows. With color, the utilisation of each scenario is
+// green, yellow past the headroom and red past the limit, and the scenario
+// that breaks first is bold red.
+func writePlanText(w io.Writer, a *planner.Analysis, color bool) error {
 	s := a.Server
 	var b strings.Builder
 	fmt.Fprintf(&b, "server: %s, max_connections %d at startup (%s)\n\n", s.Version.V, s.Effective.MaxConnections.V, s.Effective.MaxConnections.Origin)
@@ -187,7 +262,8 @@ func writePlanText(w io.Writer, a *planner.Analysis) error {
 		_, err := io.WriteString(w, b.String())
 		return err
 	}
-	tw := tabwriter.NewWriter(&b, 0, 4, 2, ' ', tabwriter.AlignRight)
+	var table strings.Builder
+	tw := tabwriter.NewWriter(&table, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "\t")
 	for _, r := range a.Demand {
 		fmt.Fprintf(tw, "%s\t", r.Scenario)
@@ -202,9 +278,32 @@ func writePlanText(w io.Writer, a *planner.Analysis) error {
 		case unb:
 			label = fmt.Sprintf("%s (%d × unbounded)", svc.Name, svc.Replicas.V)
 		}
+		if svc.Via != nil {
+			label += " → " + svc.Via.Name
+		}
 		fmt.Fprintf(tw, "%s\t", label)
 		for _, r := range a.Demand {
 			fmt.Fprintf(tw, "%s\t", cell(r.Lines[i]))
+		}
+		fmt.Fprintln(tw)
+	}
+	for i, p := range a.Proxies {
+		inst := fmt.Sprint(p.Instances.V)
+		if p.Sidecar {
+			inst = "per pod"
+		}
+		fmt.Fprintf(tw, "%s clients per instance (cap %d)\t", p.Name, p.FrontendCap())
+		for _, r := range a.Demand {
+			fmt.Fprintf(tw, "%d\t", r.Proxies[i].FrontendPerInstance)
+		}
+		fmt.Fprintln(tw)
+		capText := "no cap"
+		if c := p.BackendCap(); c < math.MaxInt32 {
+			capText = fmt.Sprintf("≤ %d each", c)
+		}
+		fmt.Fprintf(tw, "%s → server (%s × %s)\t", p.Name, inst, capText)
+		for _, r := range a.Demand {
+			fmt.Fprintf(tw, "%d\t", r.Proxies[i].Backend)
 		}
 		fmt.Fprintln(tw)
 	}
@@ -232,6 +331,11 @@ func writePlanText(w io.Writer, a *planner.Analysis) error {
 	row("utilisation", func(r demand.Result) string { return fmt.Sprintf("%.0f %%", 100*r.Utilisation()) })
 	row("", func(r demand.Result) string { return bar(r.Utilisation()) })
 	tw.Flush()
+	if color {
+		b.WriteString(paintPlan(table.String(), a.Demand, a.Headroom()))
+	} else {
+		b.WriteString(table.String())
+	}
 	if r, ok := firstBreak(a.Demand); ok {
 		fmt.Fprintf(&b, "\n%s breaks first: %d connections against max_connections %d (%d over)", r.Scenario, r.Total, r.Limit, r.Total-r.Limit)
 		if r.Rolling != "" {
@@ -294,10 +398,17 @@ func writeAccounts(b *strings.Builder, a *planner.Analysis) {
 // then the other values.
 func writeRecommendations(b *strings.Builder, a *planner.Analysis) {
 	p := a.Plan
-	if p == nil || (len(p.Server) == 0 && len(p.Pools) == 0 && len(a.AccountLimits) == 0) {
+	if p == nil || (len(p.Server) == 0 && len(p.Pools) == 0 && len(a.AccountLimits) == 0 && len(p.ProxyRows) == 0) {
 		return
 	}
 	fmt.Fprintf(b, "\nrecommendations (worst case: %s, %d connections):\n", p.Worst.Scenario, p.Worst.Total)
+	if len(p.ProxyRows) > 0 {
+		b.WriteString("  cap the proxy's backend connections:\n")
+		for _, r := range p.ProxyRows {
+			fmt.Fprintf(b, "    %s mysql_servers %s:%d hostgroup %d: max_connections %d -> %d (%s): %s\n",
+				r.Proxy, r.Address, r.Port, r.Hostgroup, r.Current, r.Recommended, r.Where, r.Reason)
+		}
+	}
 	if len(p.Pools) > 0 {
 		fmt.Fprintf(b, "  shrink the pools (preferred), to stay under %d connections:\n", int(float64(p.Worst.Limit)*a.Headroom()))
 		for _, pl := range p.Pools {
@@ -316,7 +427,7 @@ func writeRecommendations(b *strings.Builder, a *planner.Analysis) {
 	}
 	if len(grow) > 0 {
 		head := "or grow the server"
-		if len(p.Pools) == 0 {
+		if len(p.Pools) == 0 && len(p.ProxyRows) == 0 {
 			head = "grow the server"
 		}
 		if !p.Grow {
@@ -363,6 +474,86 @@ func bar(u float64) string {
 
 // firstBreak returns the first scenario, in display order, whose demand
 // passes the limit.
+// ANSI styles for the plan table.
+const (
+	ansiReset   = "\x1b[0m"
+	ansiRed     = "\x1b[31m"
+	ansiBoldRed = "\x1b[1;31m"
+	ansiYellow  = "\x1b[33m"
+	ansiGreen   = "\x1b[32m"
+)
+
+// paintPlan colours a rendered plan table: the header of the scenario that
+// breaks first bold red, and in the total, utilisation and bar rows each
+// scenario's cell by its utilisation. Cells are found by the columns of
+// the header, which the right-aligned table shares with every row; the
+// table is ASCII but for labels, so columns are counted in runes.
+func paintPlan(table string, rs []demand.Result, headroom float64) string {
+	lines := strings.Split(table, "\n")
+	if len(lines) == 0 {
+		return table
+	}
+	header := []rune(lines[0])
+	ends := make([]int, len(rs)) // rune index after each scenario's name
+	from := 0
+	for i, r := range rs {
+		name := []rune(string(r.Scenario))
+		for j := from; j+len(name) <= len(header); j++ {
+			if string(header[j:j+len(name)]) == string(name) {
+				ends[i], from = j+len(name), j+len(name)
+				break
+			}
+		}
+	}
+	style := func(r demand.Result) string {
+		switch u := r.Utilisation(); {
+		case r.Limit <= 0:
+			return ""
+		case u > 1:
+			return ansiRed
+		case u > headroom:
+			return ansiYellow
+		default:
+			return ansiGreen
+		}
+	}
+	first, broke := firstBreak(rs)
+	paint := func(line string, styleOf func(i int) string) string {
+		rs := []rune(line)
+		var out strings.Builder
+		at := 0
+		for i, end := range ends {
+			st := styleOf(i)
+			// A cell starts after the two or more spaces of padding
+			// before it; a cell itself never holds two spaces in a row.
+			start := min(end, len(rs))
+			for start > 1 && !(rs[start-1] == ' ' && rs[start-2] == ' ') {
+				start--
+			}
+			if st == "" || end > len(rs) || start >= end || start < at {
+				continue
+			}
+			out.WriteString(string(rs[at:start]) + st + string(rs[start:end]) + ansiReset)
+			at = end
+		}
+		out.WriteString(string(rs[at:]))
+		return out.String()
+	}
+	lines[0] = paint(lines[0], func(i int) string {
+		if broke && rs[i].Scenario == first.Scenario {
+			return ansiBoldRed
+		}
+		return ""
+	})
+	for k := 1; k < len(lines); k++ {
+		label := strings.TrimSpace(lines[k])
+		if strings.HasPrefix(label, "total") || strings.HasPrefix(label, "utilisation") || label != "" && strings.Trim(label, "[#.!]") == "" {
+			lines[k] = paint(lines[k], func(i int) string { return style(rs[i]) })
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
 func firstBreak(rs []demand.Result) (demand.Result, bool) {
 	for _, r := range rs {
 		if r.Limit > 0 && r.Total > r.Limit {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -27,14 +26,25 @@ func showCommand() *cli.Command {
 			default:
 				return usagef("--format: show prints text or json, not %q", c.String("format"))
 			}
-			l, err := load(c)
+			ls, err := loadAll(c)
 			if err != nil {
 				return err
 			}
 			if c.String("format") == "json" {
-				return writeShowJSON(c.App.Writer, l.analysis)
+				return writeShowJSON(c.App.Writer, ls)
 			}
-			return writeShowText(c.App.Writer, l.analysis)
+			for i, l := range ls {
+				if l.target != "" {
+					if i > 0 {
+						fmt.Fprintln(c.App.Writer)
+					}
+					fmt.Fprintf(c.App.Writer, "== target %s ==\n", l.target)
+				}
+				if err := writeShowText(c.App.Writer, l.analysis); err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	}
 }
@@ -180,10 +190,10 @@ func showData(a *planner.Analysis) showDoc {
 	return d
 }
 
-func writeShowJSON(w io.Writer, a *planner.Analysis) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(showData(a)) // encoding/json sorts map keys: deterministic
+// writeShowJSON writes the model; with targets, {"targets": [{"target":
+// NAME, "show": SHOW}, …]}.
+func writeShowJSON(w io.Writer, ls []*loaded) error {
+	return writeTargetsJSON(w, ls, "show", showData)
 }
 
 func writeShowText(w io.Writer, a *planner.Analysis) error {

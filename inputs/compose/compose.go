@@ -73,8 +73,12 @@ type Service struct {
 	// NofileSoft and NofileHard are ulimits.nofile: a number sets both.
 	// V is 0 with a Named origin when it is not set.
 	NofileSoft, NofileHard source.Value[int]
-	DependsOn              []string
-	Profiles               []string
+	// MemoryLimit is deploy.resources.limits.memory, else mem_limit, as
+	// written ("1g", "512M"); V is "" when neither is set. MemoryBytes
+	// reads it.
+	MemoryLimit source.Value[string]
+	DependsOn   []string
+	Profiles    []string
 	// Notes say what was assumed or not read.
 	Notes []string
 
@@ -459,6 +463,11 @@ func (r *reader) service(key, val *yaml.Node) *Service {
 			s.mark("entrypoint", v)
 		case "ulimits":
 			r.ulimits(s, v, field)
+		case "mem_limit":
+			if sv, ok := r.scalar(v, field); ok && s.set["memory"] == 0 {
+				s.MemoryLimit = source.Value[string]{V: sv.v, Origin: sv.origin}
+				s.mark("memory", v)
+			}
 		case "depends_on":
 			s.DependsOn = r.names(v, field, true)
 			s.mark("depends_on", v)
@@ -552,6 +561,8 @@ func (r *reader) deploy(s *Service, v *yaml.Node, field string) *yaml.Node {
 				continue
 			}
 			repl = e.val
+		case "resources":
+			r.memoryLimit(s, e.val, field+".resources")
 		case "mode":
 			if sv, ok := r.scalar(e.val, field+".mode"); ok {
 				s.DeployMode = source.Value[string]{V: sv.v, Origin: sv.origin}
@@ -563,6 +574,57 @@ func (r *reader) deploy(s *Service, v *yaml.Node, field string) *yaml.Node {
 		}
 	}
 	return repl
+}
+
+// memoryLimit reads deploy.resources.limits.memory, which wins over
+// mem_limit.
+func (r *reader) memoryLimit(s *Service, v *yaml.Node, field string) {
+	res, err := r.m.entries(v, field)
+	if err != nil {
+		r.errs = append(r.errs, err)
+		return
+	}
+	for _, e := range res {
+		if e.key.Value != "limits" || isNull(e.val) {
+			continue
+		}
+		lim, err := r.m.entries(e.val, field+".limits")
+		if err != nil {
+			r.errs = append(r.errs, err)
+			return
+		}
+		for _, l := range lim {
+			if l.key.Value == "memory" && !isNull(l.val) {
+				if sv, ok := r.scalar(l.val, field+".limits.memory"); ok {
+					s.MemoryLimit = source.Value[string]{V: sv.v, Origin: sv.origin}
+					s.mark("memory", l.val)
+				}
+			}
+		}
+	}
+}
+
+// MemoryBytes reads a Compose byte value: a number of bytes, or a number
+// with a unit b, k, m or g (optionally followed by b), in powers of 1024.
+func MemoryBytes(s string) (int64, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	t = strings.TrimSuffix(t, "b")
+	mult := int64(1)
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'k':
+			mult, t = 1<<10, t[:n-1]
+		case 'm':
+			mult, t = 1<<20, t[:n-1]
+		case 'g':
+			mult, t = 1<<30, t[:n-1]
+		}
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil || f < 0 || f*float64(mult) > 1<<62 {
+		return 0, fmt.Errorf("%q is not a byte value (bytes, or a number with b, k, m or g)", s)
+	}
+	return int64(f * float64(mult)), nil
 }
 
 func (r *reader) environment(s *Service, v *yaml.Node, field string) {

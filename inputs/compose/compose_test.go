@@ -437,3 +437,35 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	src := "services:\n" +
+		"  a:\n    image: mysql\n    mem_limit: 2g\n" +
+		"  b:\n    image: mysql\n    deploy:\n      resources:\n        limits:\n          memory: 512M\n    mem_limit: 2g\n" +
+		"  c:\n    image: mysql\n"
+	f, err := Parse("compose.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		Name, Limit, At string
+	}
+	var gs []got
+	for _, s := range f.Services {
+		gs = append(gs, got{s.Name, s.MemoryLimit.V, s.MemoryLimit.Origin.Pos.String()})
+	}
+	want := []got{{"a", "2g", "compose.yaml:4:16"}, {"b", "512M", "compose.yaml:10:19"}, {"c", "", "-"}}
+	if diff := cmp.Diff(want, gs); diff != "" {
+		t.Errorf("MemoryLimit mismatch (-want +got):\n%s", diff)
+	}
+	for in, n := range map[string]int64{"2g": 2 << 30, "512M": 512 << 20, "1gb": 1 << 30, "1024": 1024, "1.5k": 1536, "7b": 7} {
+		if v, err := MemoryBytes(in); err != nil || v != n {
+			t.Errorf("MemoryBytes(%q) = %d, %v; want %d", in, v, err, n)
+		}
+	}
+	for _, bad := range []string{"", "g", "-1m", "1t", "lots"} {
+		if _, err := MemoryBytes(bad); err == nil {
+			t.Errorf("MemoryBytes(%q): want an error", bad)
+		}
+	}
+}

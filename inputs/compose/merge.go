@@ -83,6 +83,8 @@ func (s *Service) merge(o *Service) {
 		case "nofile":
 			s.NofileSoft = pick(mode, o.NofileSoft, nofileUnset())
 			s.NofileHard = pick(mode, o.NofileHard, nofileUnset())
+		case "memory":
+			s.MemoryLimit = pick(mode, o.MemoryLimit, source.Value[string]{})
 		case "command":
 			s.Command = pickList(mode, o.Command)
 		case "entrypoint":

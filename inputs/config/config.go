@@ -32,6 +32,65 @@ type Config struct {
 	Rules      map[string]string `yaml:"rules"` // rule ID -> error|warning|info|off
 	Services   []Service         `yaml:"services"`
 	Consumers  []Consumer        `yaml:"consumers"`
+	// Memory is the server's memory budget ("16G"), when no flag, unit
+	// MemoryMax or container limit gives one.
+	Memory string `yaml:"memory"`
+	// PathsIgnore are globs of sysroot-relative paths never read
+	// (see Ignored).
+	PathsIgnore []string `yaml:"paths_ignore"`
+	// Targets are the servers one repository describes, each with its own
+	// paths and settings; a run without path arguments checks each.
+	Targets []Target `yaml:"targets"`
+
+	ignorePos []source.Pos
+}
+
+// Target is one server a repository describes: the paths that make up its
+// picture and the settings that differ from the top level's. Paths are
+// relative to the configuration file's directory.
+type Target struct {
+	Name        string     `yaml:"name"`
+	Paths       []string   `yaml:"paths"`
+	Root        string     `yaml:"root"`
+	Server      string     `yaml:"server"`
+	NoFile      string     `yaml:"nofile"`
+	CPUs        int        `yaml:"cpus"`
+	Nodes       int        `yaml:"nodes"`
+	Memory      string     `yaml:"memory"`
+	PathsIgnore []string   `yaml:"paths_ignore"`
+	Services    []Service  `yaml:"services"`
+	Consumers   []Consumer `yaml:"consumers"`
+	Pos         source.Pos `yaml:"-"`
+}
+
+// ForTarget returns the configuration a target runs with: the top level's
+// settings, overridden by the target's, with no targets of its own.
+func (c *Config) ForTarget(t Target) *Config {
+	out := *c
+	out.Targets = nil
+	if t.Server != "" {
+		out.Server = t.Server
+	}
+	if t.NoFile != "" {
+		out.NoFile = t.NoFile
+	}
+	if t.CPUs != 0 {
+		out.CPUs = t.CPUs
+	}
+	if t.Nodes != 0 {
+		out.Nodes = t.Nodes
+	}
+	if t.Memory != "" {
+		out.Memory = t.Memory
+	}
+	if t.Services != nil {
+		out.Services = t.Services
+	}
+	if t.Consumers != nil {
+		out.Consumers = t.Consumers
+	}
+	out.PathsIgnore = append(append([]string{}, c.PathsIgnore...), t.PathsIgnore...)
+	return &out
 }
 
 // Thresholds tune the rules; zero means the default.
@@ -95,32 +154,89 @@ func positioned(path string, err error) error {
 	return source.Errorf(source.Pos{Path: path, Line: 1}, "%v", err)
 }
 
-// positions records where each service and consumer is declared.
+// positions records where each service, consumer, ignore pattern and
+// target is declared.
 func (c *Config) positions(path string, root *yaml.Node) {
 	if root.Kind != yaml.DocumentNode || len(root.Content) == 0 {
 		return
 	}
-	m := root.Content[0]
+	eachItem(path, root.Content[0], func(key string, j int, item *yaml.Node, pos source.Pos) {
+		declPosition(key, j, pos, c.Services, c.Consumers)
+		switch {
+		case key == "paths_ignore" && j < len(c.PathsIgnore):
+			c.ignorePos = append(c.ignorePos, pos)
+		case key == "targets" && j < len(c.Targets):
+			t := &c.Targets[j]
+			t.Pos = pos
+			eachItem(path, item, func(key string, j int, _ *yaml.Node, pos source.Pos) {
+				declPosition(key, j, pos, t.Services, t.Consumers)
+			})
+		}
+	})
+}
+
+// eachItem calls f for every item of every sequence-valued key of mapping m.
+func eachItem(path string, m *yaml.Node, f func(key string, j int, item *yaml.Node, pos source.Pos)) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		key, val := m.Content[i], m.Content[i+1]
 		if val.Kind != yaml.SequenceNode {
 			continue
 		}
 		for j, item := range val.Content {
-			pos := source.Pos{Path: path, Line: item.Line, Col: item.Column}
-			switch {
-			case key.Value == "services" && j < len(c.Services):
-				c.Services[j].Pos = pos
-			case key.Value == "consumers" && j < len(c.Consumers):
-				c.Consumers[j].Pos = pos
-			}
+			f(key.Value, j, item, source.Pos{Path: path, Line: item.Line, Col: item.Column})
 		}
+	}
+}
+
+// declPosition records the position of the j-th service or consumer.
+func declPosition(key string, j int, pos source.Pos, services []Service, consumers []Consumer) {
+	switch {
+	case key == "services" && j < len(services):
+		services[j].Pos = pos
+	case key == "consumers" && j < len(consumers):
+		consumers[j].Pos = pos
 	}
 }
 
 func (c *Config) validate() error {
 	var errs source.ErrorList
-	for _, s := range c.Services {
+	c.validateDecls(&errs, c.Services, c.Consumers)
+	for i, g := range c.PathsIgnore {
+		pos := source.Pos{Path: c.Path, Line: 1}
+		if i < len(c.ignorePos) {
+			pos = c.ignorePos[i]
+		}
+		if _, err := CompileGlob(g); err != nil {
+			errs.Add(pos, fmt.Sprintf("paths_ignore: %v", err))
+		}
+	}
+	names := map[string]bool{}
+	for _, t := range c.Targets {
+		switch {
+		case t.Name == "":
+			errs.Add(t.Pos, "target without a name")
+		case names[t.Name]:
+			errs.Add(t.Pos, fmt.Sprintf("target %q is declared twice", t.Name))
+		case len(t.Paths) == 0:
+			errs.Add(t.Pos, fmt.Sprintf("target %q has no paths", t.Name))
+		}
+		names[t.Name] = true
+		for _, g := range t.PathsIgnore {
+			if _, err := CompileGlob(g); err != nil {
+				errs.Add(t.Pos, fmt.Sprintf("target %q: paths_ignore: %v", t.Name, err))
+			}
+		}
+		c.validateDecls(&errs, t.Services, t.Consumers)
+	}
+	if h := c.Thresholds.Headroom; h < 0 || h > 1 {
+		errs.Add(source.Pos{Path: c.Path, Line: 1}, fmt.Sprintf("thresholds.headroom %v must be a fraction between 0 and 1", h))
+	}
+	return errs.Err()
+}
+
+// validateDecls checks declared services and consumers.
+func (c *Config) validateDecls(errs *source.ErrorList, services []Service, consumers []Consumer) {
+	for _, s := range services {
 		switch {
 		case s.Name == "":
 			errs.Add(s.Pos, "service without a name")
@@ -130,13 +246,9 @@ func (c *Config) validate() error {
 			errs.Add(s.Pos, fmt.Sprintf("service %q: max_instances %d is below instances %d", s.Name, s.MaxInstances, s.Instances))
 		}
 	}
-	for _, k := range c.Consumers {
+	for _, k := range consumers {
 		if k.Name == "" || k.Connections < 0 {
 			errs.Add(k.Pos, "consumer needs a name and a non-negative number of connections")
 		}
 	}
-	if h := c.Thresholds.Headroom; h < 0 || h > 1 {
-		errs.Add(source.Pos{Path: c.Path, Line: 1}, fmt.Sprintf("thresholds.headroom %v must be a fraction between 0 and 1", h))
-	}
-	return errs.Err()
 }

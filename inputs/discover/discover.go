@@ -21,6 +21,7 @@ import (
 	"github.com/conncap/conncap/inputs/grants"
 	"github.com/conncap/conncap/inputs/kube"
 	"github.com/conncap/conncap/inputs/mycnf"
+	"github.com/conncap/conncap/inputs/proxysql"
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/inputs/sysroot"
 	"github.com/conncap/conncap/inputs/systemd"
@@ -34,12 +35,13 @@ type Facts struct {
 	// ServerContainers are MySQL/MariaDB servers run as containers (a
 	// compose service or a Kubernetes container with a server image).
 	ServerContainers []ServerContainer
-	Kube             *kube.Set         // Kubernetes objects, linked across files
-	Grants           []*grants.File    // SQL account statements, in file-name order
-	KubeFiles        []*kube.File      // the manifests as read, for their comments
-	Compose          []*ComposeProject // one per directory of compose files
-	Apps             []*App            // application pool configuration, per root and ecosystem
-	Units            []*systemd.Unit   // MySQL/MariaDB server units, preferred first
+	Kube             *kube.Set          // Kubernetes objects, linked across files
+	Grants           []*grants.File     // SQL account statements, in file-name order
+	Proxies          []*proxysql.Config // proxysql.cnf files, in walk order
+	KubeFiles        []*kube.File       // the manifests as read, for their comments
+	Compose          []*ComposeProject  // one per directory of compose files
+	Apps             []*App             // application pool configuration, per root and ecosystem
+	Units            []*systemd.Unit    // MySQL/MariaDB server units, preferred first
 	DefaultNoFile    source.Value[systemd.Limit]
 	Entries          []mycnf.Entry  // option files the server reads on its own, in order
 	Options          *mycnf.Set     // what those files say, includes followed
@@ -64,7 +66,24 @@ func Walk(ctx context.Context, root *sysroot.Root, paths []string) (*Facts, erro
 // WalkStdin is Walk where the path "-" stands for stdin's content, read as
 // YAML manifests (the output of `helm template` or `kustomize build`).
 func WalkStdin(ctx context.Context, root *sysroot.Root, paths []string, stdin []byte) (*Facts, error) {
-	w := &walker{root: root, facts: &Facts{}, compose: map[string][]*compose.File{}, readers: appReaders()}
+	return WalkWith(ctx, root, paths, Options{Stdin: stdin})
+}
+
+// Options tune a walk.
+type Options struct {
+	// Stdin is what the path "-" reads.
+	Stdin []byte
+	// Ignore, when set, names sysroot-relative paths the walk passes over
+	// (a directory with everything under it). Files the server itself
+	// reads (!include, its unit) are read regardless: the server does not
+	// know what conncap was told to ignore.
+	Ignore func(name string) bool
+}
+
+// WalkWith is Walk with options.
+func WalkWith(ctx context.Context, root *sysroot.Root, paths []string, opt Options) (*Facts, error) {
+	stdin := opt.Stdin
+	w := &walker{root: root, facts: &Facts{}, compose: map[string][]*compose.File{}, readers: appReaders(), ignore: opt.Ignore}
 	for _, p := range paths {
 		if p == "-" {
 			if err := sysroot.CheckText(stdin); err != nil {
@@ -98,6 +117,7 @@ type walker struct {
 	optFiles  []string // candidate option files, walk order
 	unitFiles []string // loose unit files outside the systemd search path
 	seen      map[string]bool
+	ignore    func(string) bool
 }
 
 func (w *walker) walk(ctx context.Context, p string) error {
@@ -106,6 +126,10 @@ func (w *walker) walk(ctx context.Context, p string) error {
 	}
 	if err := ctx.Err(); err != nil {
 		return err
+	}
+	if w.ignore != nil && w.ignore(p) {
+		w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: p, Reason: "paths_ignore"})
+		return nil
 	}
 	fi, err := w.root.Stat(p)
 	if err != nil {
@@ -120,6 +144,10 @@ func (w *walker) walk(ctx context.Context, p string) error {
 	}
 	for _, e := range ents {
 		child := path.Join(p, e.Name())
+		if w.ignore != nil && w.ignore(child) {
+			w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: child, Reason: "paths_ignore"})
+			continue
+		}
 		if e.IsDir() {
 			if skipDirs[e.Name()] {
 				continue
@@ -169,6 +197,14 @@ func (w *walker) classify(p string) error {
 			return err // a file conncap must read and cannot
 		}
 		w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: p, Reason: reason(err)})
+		return nil
+	}
+	if proxysql.Match(p, f.Src) {
+		cfg, err := proxysql.Parse(p, f.Src, w.includeFrom(p))
+		if err != nil {
+			return err
+		}
+		w.facts.Proxies = append(w.facts.Proxies, cfg)
 		return nil
 	}
 	if looksLikeOptionFile(name, f.Src) {
@@ -277,6 +313,9 @@ type ServerContainer struct {
 	Args       []source.Value[string] // command and args, in order
 	NofileSoft source.Value[int]      // 0 when the manifest does not set it
 	NofileHard source.Value[int]
+	// MemoryLimit is the container's memory limit in bytes (0 when the
+	// manifest sets none, or sets one conncap cannot read).
+	MemoryLimit source.Value[int64]
 }
 
 // IsServerImage reports whether a container image is a MySQL or MariaDB
@@ -295,14 +334,49 @@ func IsServerImage(image string) bool {
 	return false
 }
 
+// IsProxySQLImage reports whether a container image runs ProxySQL
+// (proxysql/proxysql, percona/proxysql2, severalnines/proxysql, …).
+func IsProxySQLImage(image string) bool {
+	name := image
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		name = name[i+1:]
+	}
+	name, _, _ = strings.Cut(name, ":")
+	name, _, _ = strings.Cut(name, "@")
+	return name == "proxysql" || name == "proxysql2"
+}
+
+// includeFrom resolves a proxysql.cnf @include: an absolute path inside
+// the sysroot, a relative one from the including file's directory (libconfig
+// resolves it from the process's working directory, which the inputs do
+// not say; ProxySQL runs from its datadir, beside the file in practice).
+func (w *walker) includeFrom(from string) func(name string) (string, []byte, error) {
+	return func(name string) (string, []byte, error) {
+		p := name
+		if !path.IsAbs(p) {
+			p = path.Join(path.Dir(from), p)
+		}
+		p = strings.TrimPrefix(path.Clean(p), "/")
+		f, err := w.root.ReadFile(p)
+		if err != nil {
+			return "", nil, err
+		}
+		w.seen[p] = true
+		return p, f.Src, nil
+	}
+}
+
 // serverContainers collects the database servers run as containers.
 func (w *walker) serverContainers() {
 	if w.facts.Kube != nil {
 		for _, wl := range w.facts.Kube.Workloads {
 			for _, c := range wl.Containers {
 				if IsServerImage(c.Image.V) {
-					w.facts.ServerContainers = append(w.facts.ServerContainers, ServerContainer{Name: wl.Name, Pos: c.Pos,
-						Image: c.Image, Args: append(slices.Clone(c.Command), c.Args...)})
+					sc := ServerContainer{Name: wl.Name, Pos: c.Pos, Image: c.Image, Args: append(slices.Clone(c.Command), c.Args...)}
+					if n, err := kube.MemoryBytes(c.MemoryLimit.V); err == nil && c.MemoryLimit.V != "" {
+						sc.MemoryLimit = source.Value[int64]{V: n, Origin: c.MemoryLimit.Origin}
+					}
+					w.facts.ServerContainers = append(w.facts.ServerContainers, sc)
 				}
 			}
 		}
@@ -310,9 +384,13 @@ func (w *walker) serverContainers() {
 	for _, cp := range w.facts.Compose {
 		for _, svc := range cp.Project.Services {
 			if IsServerImage(svc.Image.V) {
-				w.facts.ServerContainers = append(w.facts.ServerContainers, ServerContainer{Name: svc.Name, Pos: svc.Pos,
+				sc := ServerContainer{Name: svc.Name, Pos: svc.Pos,
 					Image: svc.Image, Args: append(slices.Clone(svc.Entrypoint), svc.Command...),
-					NofileSoft: svc.NofileSoft, NofileHard: svc.NofileHard})
+					NofileSoft: svc.NofileSoft, NofileHard: svc.NofileHard}
+				if n, err := compose.MemoryBytes(svc.MemoryLimit.V); err == nil && svc.MemoryLimit.V != "" {
+					sc.MemoryLimit = source.Value[int64]{V: n, Origin: svc.MemoryLimit.Origin}
+				}
+				w.facts.ServerContainers = append(w.facts.ServerContainers, sc)
 			}
 		}
 	}

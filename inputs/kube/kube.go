@@ -36,7 +36,10 @@ type Object struct {
 	// Pos is the position of metadata.name's value, else of kind's.
 	Pos         source.Pos
 	Annotations map[string]source.Value[string] // value and its position
-	Labels      map[string]string
+	// FirstLine and LastLine bound the YAML document that holds the object
+	// (for a List, the whole list).
+	FirstLine, LastLine int
+	Labels              map[string]string
 	// Source is the template a `helm template` document came from, from its
 	// "# Source: chart/templates/x.yaml" comment; "" when there is none.
 	Source string

@@ -42,7 +42,7 @@ func (d *doc) objects(x val) {
 // object reads one object's metadata and, for the kinds conncap reads, its
 // typed view.
 func (d *doc) object(x val, apiVersion, kind string, kindVal val) *Object {
-	o := &Object{APIVersion: apiVersion, Kind: kind, Pos: kindVal.pos(), Source: d.source}
+	o := &Object{APIVersion: apiVersion, Kind: kind, Pos: kindVal.pos(), Source: d.source, FirstLine: d.lm.first, LastLine: d.lm.last}
 	md := x.get("metadata")
 	if md.object() {
 		name := md.get("name")

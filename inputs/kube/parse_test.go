@@ -66,6 +66,7 @@ func TestParseDeploymentHPA(t *testing.T) {
 	at, s, n := in(path)
 	want := &kube.File{Path: path, Objects: []kube.Object{
 		{
+			FirstLine: 1, LastLine: 10,
 			APIVersion: "v1", Kind: "ConfigMap", Name: "orders-env", Namespace: "shop", Pos: at(5, 9),
 			ConfigMap: &kube.ConfigMap{Name: "orders-env", Namespace: "shop", Pos: at(5, 9), Data: map[string]source.Value[string]{
 				"SPRING_DATASOURCE_HIKARI_MAXIMUMPOOLSIZE": s("30", 8, 45),
@@ -74,12 +75,14 @@ func TestParseDeploymentHPA(t *testing.T) {
 			}},
 		},
 		{
+			FirstLine: 12, LastLine: 18,
 			APIVersion: "v1", Kind: "ConfigMap", Name: "orders-pool", Namespace: "shop", Pos: at(15, 9),
 			ConfigMap: &kube.ConfigMap{Name: "orders-pool", Namespace: "shop", Pos: at(15, 9), Data: map[string]source.Value[string]{
 				"pool-max": s("15", 18, 13),
 			}},
 		},
 		{
+			FirstLine: 20, LastLine: 71,
 			APIVersion: "apps/v1", Kind: "Deployment", Name: "orders", Namespace: "shop", Pos: at(23, 9),
 			Labels:      map[string]string{"app": "orders"},
 			Annotations: map[string]source.Value[string]{"conncap.io/pool": s("15", 28, 22)},
@@ -133,6 +136,7 @@ func TestParseDeploymentHPA(t *testing.T) {
 			},
 		},
 		{
+			FirstLine: 73, LastLine: 89,
 			APIVersion: "autoscaling/v2", Kind: "HorizontalPodAutoscaler", Name: "orders", Namespace: "shop", Pos: at(76, 9),
 			Autoscaler: &kube.Autoscaler{
 				Kind: "HorizontalPodAutoscaler", Name: "orders", Namespace: "shop", Pos: at(76, 9),

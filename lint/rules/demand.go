@@ -19,8 +19,17 @@ func scenarioPos(p *lint.Pass, r demand.Result) (source.Pos, *system.Service) {
 	var top *system.Service
 	best := -1
 	for i, l := range r.Lines {
-		if l.Connections > best {
+		if l.Via == "" && l.Connections > best {
 			best, top = l.Connections, p.Analysis.Services[i]
+		}
+	}
+	for i, pl := range r.Proxies {
+		if px := p.Analysis.Proxies[i]; pl.Backend > best && len(px.Backends) > 0 {
+			best, top = pl.Backend, nil
+			if pos := px.Backends[0].MaxConnections.Origin.Pos; pos.IsValid() {
+				return pos, nil
+			}
+			return px.Backends[0].Pos, nil
 		}
 	}
 	if top == nil {
@@ -48,10 +57,22 @@ func scenarioPos(p *lint.Pass, r demand.Result) (source.Pos, *system.Service) {
 func breakdown(p *lint.Pass, r demand.Result) string {
 	var parts []string
 	for _, l := range r.Lines {
-		if l.Connections == 0 && !l.Unbounded {
+		if l.Via != "" || l.Connections == 0 && !l.Unbounded {
 			continue
 		}
 		parts = append(parts, fmt.Sprintf("%s: %d × %d", l.Service, l.Instances, l.PerInstance))
+	}
+	for _, pl := range r.Proxies {
+		if pl.Backend == 0 {
+			continue
+		}
+		var behind []string
+		for _, l := range r.Lines {
+			if l.Via == pl.Proxy {
+				behind = append(behind, fmt.Sprintf("%s %d", l.Service, l.Connections))
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s: %d of its clients' %d (%s)", pl.Proxy, pl.Backend, pl.Frontend, strings.Join(behind, ", ")))
 	}
 	if r.Fixed > 0 {
 		parts = append(parts, fmt.Sprintf("fixed consumers: %d", r.Fixed))
@@ -78,14 +99,19 @@ func demandRelated(p *lint.Pass) []lint.Related {
 
 // poolFit is the pool per instance that keeps the scenario at the headroom.
 func poolFit(r demand.Result, headroom float64) int {
-	inst := 0
+	inst, other := 0, r.Fixed
 	for _, l := range r.Lines {
-		inst += l.Instances
+		if l.Via == "" {
+			inst += l.Instances
+		}
+	}
+	for _, pl := range r.Proxies {
+		other += pl.Backend
 	}
 	if inst == 0 {
 		return 0
 	}
-	return int(math.Floor((float64(r.Limit)*headroom - float64(r.Fixed)) / float64(inst)))
+	return int(math.Floor((float64(r.Limit)*headroom - float64(other)) / float64(inst)))
 }
 
 // DemandExceedsMaxConnections reports a scenario whose connections pass the

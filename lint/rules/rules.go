@@ -35,6 +35,10 @@ func All() []*lint.Rule {
 		UserConnectionsNearLimit,
 		UserLimitAboveMaxConnections,
 		AccountUndefined,
+		ProxyBackendOverMaxConnections,
+		ProxyFrontendOverLimit,
+		ProxyUserMissing,
+		ProxyIgnoredSetting,
 		lint.BadDirective,
 		lint.UnusedDirective,
 	}

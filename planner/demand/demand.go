@@ -37,6 +37,39 @@ type Service struct {
 	PerInstance int  // connections one instance opens: Σ pools × processes
 	Unbounded   bool // some pool has no upper bound
 	Unknown     bool // no pool size could be determined
+	// Via names the proxy the service connects through ("" for direct):
+	// its connections reach the proxy, and the proxy's backend
+	// connections reach the server.
+	Via string
+}
+
+// Proxy is a multiplexing proxy (ProxySQL) between services and the server.
+type Proxy struct {
+	Name string
+	// Instances is how many proxy processes run; 0 for a sidecar, which
+	// runs one per instance of the services behind it.
+	Instances int
+	// BackendCap is the most connections one proxy instance opens to the
+	// server; FrontendCap the most client connections one accepts.
+	BackendCap  int
+	FrontendCap int
+}
+
+// ProxyLine is one proxy's share of a scenario.
+type ProxyLine struct {
+	Proxy     string
+	Instances int
+	// Frontend is the client connections its services open to it;
+	// FrontendPerInstance the share of the busiest instance (spread evenly).
+	Frontend            int
+	FrontendPerInstance int
+	FrontendCap         int
+	// Backend is the connections it opens to the server at worst: every
+	// client session it admits (at most Instances × FrontendCap) pinned to
+	// its own backend connection (transactions, locks, user variables),
+	// bounded by Instances × BackendCap.
+	Backend    int
+	BackendCap int // Instances × the per-instance cap
 }
 
 // Consumer is a fixed number of connections outside the application tier.
@@ -53,17 +86,19 @@ type Line struct {
 	Connections int
 	Unbounded   bool
 	Unknown     bool
+	Via         string // the proxy it connects through; Connections then reach the proxy, not the server
 }
 
 // Result is one scenario's demand against the limit.
 type Result struct {
 	Scenario  Scenario
-	Lines     []Line // one per service, in input order
-	Fixed     int    // consumers
-	Total     int    // Σ lines + fixed
-	Limit     int    // the server's effective max_connections
-	Rolling   string // Rollout: the service whose rollout is the worst case
-	Unbounded bool   // some pool has no upper bound: Total is a lower bound
+	Lines     []Line      // one per service, in input order
+	Proxies   []ProxyLine // one per proxy, in input order
+	Fixed     int         // consumers
+	Total     int         // Σ direct lines + Σ proxy backends + fixed
+	Limit     int         // the server's effective max_connections
+	Rolling   string      // Rollout: the service whose rollout is the worst case
+	Unbounded bool        // some pool has no upper bound: Total is a lower bound
 }
 
 // Utilisation is Total / Limit (0 when there is no limit).
@@ -74,8 +109,9 @@ func (r Result) Utilisation() float64 {
 	return float64(r.Total) / float64(r.Limit)
 }
 
-// Compute returns the demand of every scenario.
-func Compute(services []Service, consumers []Consumer, limit int) []Result {
+// Compute returns the demand of every scenario. Services that name a proxy
+// in Via reach the server through it.
+func Compute(services []Service, proxies []Proxy, consumers []Consumer, limit int) []Result {
 	fixed := 0
 	for _, c := range consumers {
 		fixed += c.Connections
@@ -106,15 +142,51 @@ func Compute(services []Service, consumers []Consumer, limit int) []Result {
 			case Autoscale:
 				n = max(s.MaxReplicas, s.Replicas)
 			}
-			l := Line{Service: s.Name, Instances: n, PerInstance: s.PerInstance, Connections: n * s.PerInstance, Unbounded: s.Unbounded, Unknown: s.Unknown}
+			l := Line{Service: s.Name, Instances: n, PerInstance: s.PerInstance, Connections: n * s.PerInstance, Unbounded: s.Unbounded, Unknown: s.Unknown, Via: s.Via}
 			r.Lines = append(r.Lines, l)
-			r.Total += l.Connections
-			r.Unbounded = r.Unbounded || s.Unbounded
+			if l.Via == "" {
+				r.Total += l.Connections
+				r.Unbounded = r.Unbounded || s.Unbounded
+			}
+		}
+		for _, p := range proxies {
+			pl := through(p, r.Lines)
+			r.Proxies = append(r.Proxies, pl)
+			r.Total += pl.Backend
 		}
 		r.Total += fixed
 		out = append(out, r)
 	}
 	return out
+}
+
+// through is what a proxy sees of a scenario's lines.
+func through(p Proxy, lines []Line) ProxyLine {
+	pl := ProxyLine{Proxy: p.Name, Instances: p.Instances, FrontendCap: p.FrontendCap}
+	unbounded := false
+	for _, l := range lines {
+		if l.Via != p.Name {
+			continue
+		}
+		pl.Frontend += l.Connections
+		unbounded = unbounded || l.Unbounded
+		if p.Instances == 0 {
+			pl.Instances += l.Instances // a sidecar per instance
+		}
+	}
+	pl.BackendCap = pl.Instances * p.BackendCap
+	admitted := pl.Frontend // clients past mysql-max_connections are refused, not forwarded
+	if p.FrontendCap > 0 {
+		admitted = min(admitted, pl.Instances*p.FrontendCap)
+	}
+	pl.Backend = min(admitted, pl.BackendCap)
+	if unbounded {
+		pl.Backend = pl.BackendCap
+	}
+	if pl.Instances > 0 {
+		pl.FrontendPerInstance = (pl.Frontend + pl.Instances - 1) / pl.Instances
+	}
+	return pl
 }
 
 // Worst returns the scenario with the highest total (the first on ties).

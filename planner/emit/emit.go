@@ -24,6 +24,9 @@ const (
 	Systemd Kind = "systemd"
 	SQL     Kind = "sql"
 	Pools   Kind = "pools"
+	// ProxySQL is SQL for ProxySQL's Admin interface (port 6032): the
+	// runtime tables, which win over proxysql.cnf once ProxySQL has started.
+	ProxySQL Kind = "proxysql"
 )
 
 // Snippet is one file to apply.
@@ -48,7 +51,30 @@ func All(s *system.Server, p *recommend.Plan, accounts []AccountLimit) []Snippet
 	if sn, ok := pools(p); ok {
 		out = append(out, sn)
 	}
+	if sn, ok := proxyAdmin(s, p); ok {
+		out = append(out, sn)
+	}
 	return out
+}
+
+// proxyAdmin writes the recommended backend caps as ProxySQL Admin
+// statements, loaded to runtime and saved to disk; the comment names the
+// proxysql.cnf line to change as well.
+func proxyAdmin(s *system.Server, p *recommend.Plan) (Snippet, bool) {
+	if p == nil || len(p.ProxyRows) == 0 {
+		return Snippet{}, false
+	}
+	var b strings.Builder
+	header(&b, "--", s, p)
+	b.WriteString("-- Run on each ProxySQL instance's Admin interface (mysql -h127.0.0.1 -P6032 -uadmin -p).\n")
+	for _, r := range p.ProxyRows {
+		fmt.Fprintf(&b, "-- %s, hostgroup %d, %s:%d: max_connections %d -> %d (%s; change it there too): %s\n",
+			r.Proxy, r.Hostgroup, r.Address, r.Port, r.Current, r.Recommended, r.Where, r.Reason)
+		fmt.Fprintf(&b, "UPDATE mysql_servers SET max_connections = %d WHERE hostgroup_id = %d AND hostname = '%s' AND port = %d;\n",
+			r.Recommended, r.Hostgroup, strings.ReplaceAll(r.Address, "'", "''"), r.Port)
+	}
+	b.WriteString("LOAD MYSQL SERVERS TO RUNTIME;\nSAVE MYSQL SERVERS TO DISK;\n")
+	return Snippet{Kind: ProxySQL, Name: "conncap-proxysql-admin.sql", Text: b.String()}, true
 }
 
 // header is the comment every snippet starts with.

@@ -10,6 +10,7 @@ package recommend
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/planner/demand"
@@ -47,6 +48,20 @@ type Pool struct {
 	Ecosystem   string
 }
 
+// ProxyRow is a recommended max_connections for a ProxySQL mysql_servers
+// row that reaches the server.
+type ProxyRow struct {
+	Proxy       string
+	Address     string
+	Port        int
+	Hostgroup   int
+	Current     int
+	Recommended int
+	Where       source.Origin // the row's max_connections, or the row
+	Instances   int
+	Reason      string
+}
+
 // Plan is the set of recommendations.
 type Plan struct {
 	Worst demand.Result
@@ -59,8 +74,9 @@ type Plan struct {
 	Grow      bool
 	Server    []Value // max_connections, open_files_limit, LimitNOFILE, table_open_cache, wait_timeout, interactive_timeout
 	Pools     []Pool
-	Proxy     bool   // a multiplexing proxy fits better than either
-	Memory    string // what growing costs in memory, when known
+	ProxyRows []ProxyRow // backend caps for the proxies in front of the server
+	Proxy     bool       // a multiplexing proxy fits better than either
+	Memory    string     // what growing costs in memory, when known
 	Rationale []string
 }
 
@@ -126,12 +142,16 @@ func Compute(s *system.Server, services []*system.Service, results []demand.Resu
 		p.Server = append(p.Server, Value{Name: "interactive_timeout", Current: it, Recommended: 1800,
 			Reason: "interactive sessions (mysql clients) left open hold slots too; 30 min is plenty"})
 	}
-	// The other way out, preferred by the incident guides: smaller pools.
-	if p.Worst.Total > int(float64(mc.V)*opt.Headroom) {
+	p.ProxyRows = proxyRows(services, results, mc.V, opt.Headroom)
+	// The other way out, preferred by the incident guides: smaller pools;
+	// behind a proxy, capping its backend connections is that way out.
+	if p.Worst.Total > int(float64(mc.V)*opt.Headroom) && len(p.ProxyRows) == 0 {
 		p.Pools = shrink(services, p.Worst, mc.V, opt.Headroom)
 		inst := 0
 		for _, l := range p.Worst.Lines {
-			inst += l.Instances
+			if l.Via == "" {
+				inst += l.Instances
+			}
 		}
 		if inst > int(float64(mc.V)*opt.Headroom) {
 			p.Proxy = true
@@ -145,9 +165,14 @@ func Compute(s *system.Server, services []*system.Service, results []demand.Resu
 // fits the headroom, at least one connection per process.
 func shrink(services []*system.Service, worst demand.Result, limit int64, headroom float64) []Pool {
 	budget := float64(limit)*headroom - float64(worst.Fixed)
+	for _, pl := range worst.Proxies {
+		budget -= float64(pl.Backend) // bounded by the proxy, not by the pools
+	}
 	app := 0
 	for _, l := range worst.Lines {
-		app += l.Connections
+		if l.Via == "" {
+			app += l.Connections
+		}
 	}
 	if app == 0 {
 		return nil
@@ -157,6 +182,9 @@ func shrink(services []*system.Service, worst demand.Result, limit int64, headro
 	for i, svc := range services {
 		if i >= len(worst.Lines) {
 			break
+		}
+		if worst.Lines[i].Via != "" {
+			continue
 		}
 		for _, pl := range svc.Pools {
 			if pl.Unbounded || system.UnknownSize(pl) {
@@ -168,6 +196,58 @@ func shrink(services []*system.Service, worst demand.Result, limit int64, headro
 			}
 			out = append(out, Pool{Service: svc.Name, Current: pl.Max.V, Recommended: rec, Processes: max(pl.Processes.V, 1),
 				Instances: worst.Lines[i].Instances, Where: pl.Max.Origin, Ecosystem: pl.Ecosystem})
+		}
+	}
+	return out
+}
+
+// proxyRows caps the backend connections of each proxy whose rows could
+// together pass the server's limit: the rows share what the headroom
+// leaves beside the direct clients and the other proxies, per instance.
+func proxyRows(services []*system.Service, results []demand.Result, limit int64, headroom float64) []ProxyRow {
+	var proxies []*system.Proxy
+	for _, svc := range services {
+		if svc.Via != nil && !slices.Contains(proxies, svc.Via) {
+			proxies = append(proxies, svc.Via)
+		}
+	}
+	var out []ProxyRow
+	for _, px := range proxies {
+		if len(px.Backends) == 0 || px.BackendCap() >= math.MaxInt32 {
+			continue
+		}
+		// The scenario with the most instances, and what else reaches the
+		// server in it.
+		inst, others := 0, 0
+		for _, r := range results {
+			i := slices.IndexFunc(r.Proxies, func(pl demand.ProxyLine) bool { return pl.Proxy == px.Name })
+			if i < 0 {
+				continue
+			}
+			o := r.Total - r.Proxies[i].Backend
+			if r.Proxies[i].Instances > inst || r.Proxies[i].Instances == inst && o > others {
+				inst, others = r.Proxies[i].Instances, o
+			}
+		}
+		if inst == 0 || int64(inst*px.BackendCap()+others) <= int64(float64(limit)*headroom) {
+			continue
+		}
+		per := (int(float64(limit)*headroom) - others) / inst / len(px.Backends)
+		if per < 1 {
+			continue // no room: the server must grow (max_connections) instead
+		}
+		for _, b := range px.Backends {
+			if b.MaxConnections.V <= per {
+				continue
+			}
+			where := b.MaxConnections.Origin
+			if !where.Pos.IsValid() {
+				where = source.Origin{Pos: b.Pos, Note: b.MaxConnections.Origin.Note}
+			}
+			out = append(out, ProxyRow{Proxy: px.Name, Address: b.Address.V, Port: b.Port.V, Hostgroup: b.Hostgroup.V,
+				Current: b.MaxConnections.V, Recommended: per, Where: where, Instances: inst,
+				Reason: fmt.Sprintf("%d instances × %d rows × %d + %d other connections stays under %.0f %% of %d; clients past the cap wait in the proxy instead of failing at the server",
+					inst, len(px.Backends), per, others, 100*headroom, limit)})
 		}
 	}
 	return out

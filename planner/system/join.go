@@ -39,6 +39,9 @@ func kubeTiers(set *kube.Set, nodes int) []*tier {
 				server = true
 				continue
 			}
+			if discover.IsProxySQLImage(c.Image.V) {
+				continue // a proxy, not an application (see Proxies)
+			}
 			if c.Init && !c.Sidecar {
 				continue // runs before the app and exits
 			}
@@ -77,7 +80,7 @@ func composeTiers(projects []*discover.ComposeProject) []*tier {
 	var out []*tier
 	for _, cp := range projects {
 		for _, cs := range cp.Project.Services {
-			if discover.IsServerImage(cs.Image.V) {
+			if discover.IsServerImage(cs.Image.V) || discover.IsProxySQLImage(cs.Image.V) {
 				continue
 			}
 			s := &Service{Name: cs.Name, Kind: "compose", Pos: cs.Pos, Replicas: cs.Replicas, MaxReplicas: cs.Replicas,

@@ -28,6 +28,8 @@ type Service struct {
 	Pools []apps.Pool
 	// Account is the MySQL user the tier logs in as, when known.
 	Account source.Value[string]
+	// Via is the proxy the tier connects through; nil for direct.
+	Via *Proxy
 	// Notes say how the numbers were found.
 	Notes []string
 }
@@ -58,8 +60,12 @@ func (s *Service) PerInstance() (n int, unbounded, unknown bool) {
 // Demand returns the service as demand's arithmetic sees it.
 func (s *Service) Demand() demand.Service {
 	n, unb, unk := s.PerInstance()
-	return demand.Service{Name: s.Name, Replicas: s.Replicas.V, MaxReplicas: max(s.MaxReplicas.V, s.Replicas.V),
+	d := demand.Service{Name: s.Name, Replicas: s.Replicas.V, MaxReplicas: max(s.MaxReplicas.V, s.Replicas.V),
 		Surge: s.Surge.V, PerInstance: n, Unbounded: unb, Unknown: unk}
+	if s.Via != nil {
+		d.Via = s.Via.Name
+	}
+	return d
 }
 
 // declaredService turns a .conncap.yaml service into a Service.

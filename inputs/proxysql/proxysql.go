@@ -1,0 +1,294 @@
+// Package proxysql reads proxysql.cnf the way ProxySQL loads it into its
+// configuration database at first start (ProxySQL_Config.cpp): the
+// mysql_variables that bound the front end, the mysql_servers rows that bound
+// the connections to each backend, and the mysql_users with their per-user
+// caps. It judges nothing; values ProxySQL silently passes over are reported
+// as Ignored, with their positions.
+//
+// The file is libconfig text (package inputs/libconfig). ProxySQL reads each
+// key with libconfig++'s lookupValue and no automatic conversion, so a key of
+// the wrong type ("300" quoted, 300L) counts as absent and its default
+// applies. The file only takes effect when ProxySQL starts without a
+// proxysql.db in its datadir, or with --initial / --reload; afterwards the
+// Admin interface's runtime tables win.
+package proxysql
+
+import (
+	"bytes"
+	"fmt"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/conncap/conncap/inputs/libconfig"
+	"github.com/conncap/conncap/inputs/source"
+)
+
+// Defaults ProxySQL applies when the file does not set a key
+// (reference/clients-and-platforms.md §E.1; ProxySQL_Config.cpp).
+const (
+	DefaultMaxConnections       = 2048  // mysql-max_connections, per instance
+	DefaultServerMaxConnections = 1000  // mysql_servers.max_connections
+	DefaultUserMaxConnections   = 10000 // mysql_users.max_connections
+	DefaultPort                 = 3306
+	DefaultInterfaces           = "0.0.0.0:6033"
+)
+
+// Config is what one proxysql.cnf tells ProxySQL.
+type Config struct {
+	Path string
+	// MaxConnections is mysql-max_connections: the client connections one
+	// ProxySQL instance accepts.
+	MaxConnections source.Value[int]
+	// Interfaces is mysql-interfaces: where clients connect
+	// ("0.0.0.0:6033", several separated by ';').
+	Interfaces source.Value[string]
+	Servers    []Server
+	Users      []User
+	// Ignored are settings ProxySQL passes over: a key of the wrong type,
+	// an entry without a mandatory key.
+	Ignored  []Ignored
+	Comments []libconfig.Comment
+}
+
+// Server is one mysql_servers row: a backend in a hostgroup.
+type Server struct {
+	Pos       source.Pos // the row's opening brace
+	Address   source.Value[string]
+	Port      source.Value[int]
+	Hostgroup source.Value[int]
+	Status    source.Value[string] // ONLINE, SHUNNED, OFFLINE_SOFT, OFFLINE_HARD
+	// MaxConnections bounds the connections one ProxySQL instance opens to
+	// this backend for this hostgroup.
+	MaxConnections source.Value[int]
+}
+
+// User is one mysql_users row.
+type User struct {
+	Pos              source.Pos
+	Username         source.Value[string]
+	DefaultHostgroup source.Value[int]
+	// Active is false when the row sets active = 0: ProxySQL refuses the user.
+	Active source.Value[bool]
+	// MaxConnections bounds the client connections of this user per
+	// ProxySQL instance.
+	MaxConnections source.Value[int]
+}
+
+// Ignored is a setting ProxySQL does not use, and why.
+type Ignored struct {
+	Pos source.Pos
+	Msg string
+}
+
+// Ports returns the TCP ports the front end listens on, in order.
+func (c *Config) Ports() []int {
+	var out []int
+	for _, iface := range strings.Split(c.Interfaces.V, ";") {
+		if i := strings.LastIndexByte(iface, ':'); i >= 0 {
+			if n, err := strconv.Atoi(iface[i+1:]); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// Match reports whether a file is a proxysql.cnf: by its name, or by a
+// mysql_servers / mysql_users / mysql_variables setting at the top level.
+func Match(p string, src []byte) bool {
+	if path.Base(p) == "proxysql.cnf" {
+		return true
+	}
+	for line := range bytes.SplitSeq(src, []byte("\n")) {
+		t := bytes.TrimSpace(line)
+		for _, key := range []string{"mysql_servers", "mysql_users", "mysql_variables"} {
+			if rest, ok := bytes.CutPrefix(t, []byte(key)); ok {
+				rest = bytes.TrimSpace(rest)
+				if len(rest) > 0 && (rest[0] == '=' || rest[0] == ':') {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// Parse reads a proxysql.cnf. include resolves @include directives (nil
+// makes them errors).
+func Parse(p string, src []byte, include func(name string) (string, []byte, error)) (*Config, error) {
+	f, err := libconfig.Parse(p, src, include)
+	if err != nil {
+		return nil, err
+	}
+	return fromFile(f), nil
+}
+
+// fromFile interprets a parsed file as ProxySQL's loader does.
+func fromFile(f *libconfig.File) *Config {
+	c := &Config{Path: f.Path, Comments: f.Comments,
+		MaxConnections: source.Value[int]{V: DefaultMaxConnections, Origin: source.Named("ProxySQL default mysql-max_connections 2048")},
+		Interfaces:     source.Value[string]{V: DefaultInterfaces, Origin: source.Named("ProxySQL default mysql-interfaces 0.0.0.0:6033")},
+	}
+	if vars := f.Root.Lookup("mysql_variables"); vars != nil {
+		c.readVariables(vars)
+	}
+	if s := f.Root.Lookup("mysql_servers"); s != nil {
+		for _, row := range s.Children {
+			c.readServer(row)
+		}
+	}
+	if s := f.Root.Lookup("mysql_users"); s != nil {
+		for _, row := range s.Children {
+			c.readUser(row)
+		}
+	}
+	return c
+}
+
+// readVariables reads mysql_variables: each member becomes mysql-<name>,
+// its value taken as a boolean, else an int, else a string.
+func (c *Config) readVariables(g *libconfig.Setting) {
+	for _, s := range g.Children {
+		switch s.Name {
+		case "max_connections":
+			if n, ok := variableInt(s); ok && n >= 1 && n <= 1000000 {
+				c.MaxConnections = source.Value[int]{V: n, Origin: source.At(s.Pos)}
+			} else {
+				c.ignore(s.Pos, "mysql_variables.max_connections must be an integer from 1 to 1000000; ProxySQL keeps %d", c.MaxConnections.V)
+			}
+		case "interfaces":
+			if s.Kind == libconfig.String {
+				c.Interfaces = source.Value[string]{V: s.Str, Origin: source.At(s.Pos)}
+			}
+		}
+	}
+}
+
+// variableInt is a mysql_variables value as ProxySQL stores it, when that
+// text is a number: an int setting, or a string holding one.
+func variableInt(s *libconfig.Setting) (int, bool) {
+	switch s.Kind {
+	case libconfig.Int:
+		return int(s.Int), true
+	case libconfig.String:
+		n, err := strconv.Atoi(strings.TrimSpace(s.Str))
+		return n, err == nil
+	}
+	return 0, false
+}
+
+// lookupInt is libconfig++'s lookupValue(name, int&) without automatic
+// conversion: only an Int setting counts.
+func (c *Config) lookupInt(row *libconfig.Setting, name string, def int, defNote string) source.Value[int] {
+	s := row.Lookup(name)
+	if s == nil {
+		return source.Value[int]{V: def, Origin: source.Named(defNote)}
+	}
+	if s.Kind != libconfig.Int {
+		c.ignore(s.Pos, "ProxySQL reads %s only as a plain integer, not a %s; it uses %d (%s)", name, describe(s), def, defNote)
+		return source.Value[int]{V: def, Origin: source.Named(defNote)}
+	}
+	return source.Value[int]{V: int(s.Int), Origin: source.At(s.Pos)}
+}
+
+// lookupString is lookupValue(name, std::string&).
+func (c *Config) lookupString(row *libconfig.Setting, name string) (source.Value[string], bool) {
+	s := row.Lookup(name)
+	if s == nil {
+		return source.Value[string]{}, false
+	}
+	if s.Kind != libconfig.String {
+		c.ignore(s.Pos, "ProxySQL reads %s only as a string, not a %s", name, describe(s))
+		return source.Value[string]{}, false
+	}
+	return source.Value[string]{V: s.Str, Origin: source.At(s.Pos)}, true
+}
+
+func describe(s *libconfig.Setting) string {
+	switch s.Kind {
+	case libconfig.String:
+		return fmt.Sprintf("string (%q)", s.Str)
+	case libconfig.Int64:
+		return "64-bit integer"
+	}
+	return strings.ToLower(s.Kind.String())
+}
+
+func (c *Config) ignore(pos source.Pos, format string, args ...any) {
+	c.Ignored = append(c.Ignored, Ignored{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// readServer reads one mysql_servers row. A row without an address (or
+// hostname) or a hostgroup (or hostgroup_id) is skipped, as ProxySQL does;
+// a later row with the same hostgroup, address and port replaces it
+// (INSERT OR REPLACE on the table's primary key).
+func (c *Config) readServer(row *libconfig.Setting) {
+	if row.Kind != libconfig.Group {
+		c.ignore(row.Pos, "a mysql_servers entry must be a group { … }; ProxySQL skips it")
+		return
+	}
+	s := Server{Pos: row.Pos}
+	var ok bool
+	if s.Address, ok = c.lookupString(row, "address"); !ok {
+		if s.Address, ok = c.lookupString(row, "hostname"); !ok {
+			c.ignore(row.Pos, "mysql_servers entry without a mandatory address (or hostname); ProxySQL skips it")
+			return
+		}
+	}
+	s.Port = c.lookupInt(row, "port", DefaultPort, "ProxySQL default port 3306")
+	hg := row.Lookup("hostgroup")
+	if hg == nil || hg.Kind != libconfig.Int {
+		hg = row.Lookup("hostgroup_id")
+	}
+	if hg == nil || hg.Kind != libconfig.Int {
+		c.ignore(row.Pos, "mysql_servers entry without a mandatory integer hostgroup (or hostgroup_id); ProxySQL skips it")
+		return
+	}
+	s.Hostgroup = source.Value[int]{V: int(hg.Int), Origin: source.At(hg.Pos)}
+	s.Status = source.Value[string]{V: "ONLINE", Origin: source.Named("ProxySQL default status ONLINE")}
+	if st, ok := c.lookupString(row, "status"); ok {
+		switch up := strings.ToUpper(st.V); up {
+		case "ONLINE", "SHUNNED", "OFFLINE_SOFT", "OFFLINE_HARD":
+			s.Status = source.Value[string]{V: up, Origin: st.Origin}
+		default:
+			c.ignore(st.Origin.Pos, "status %q is not ONLINE, SHUNNED, OFFLINE_SOFT or OFFLINE_HARD; ProxySQL uses ONLINE", st.V)
+		}
+	}
+	s.MaxConnections = c.lookupInt(row, "max_connections", DefaultServerMaxConnections, "ProxySQL default mysql_servers.max_connections 1000")
+	for i, old := range c.Servers {
+		if old.Hostgroup.V == s.Hostgroup.V && old.Address.V == s.Address.V && old.Port.V == s.Port.V {
+			c.ignore(old.Pos, "replaced by the mysql_servers entry at %s (same hostgroup, address and port)", s.Pos)
+			c.Servers[i] = s
+			return
+		}
+	}
+	c.Servers = append(c.Servers, s)
+}
+
+// readUser reads one mysql_users row; one without a username is skipped,
+// and a later row for the same username replaces it.
+func (c *Config) readUser(row *libconfig.Setting) {
+	if row.Kind != libconfig.Group {
+		c.ignore(row.Pos, "a mysql_users entry must be a group { … }; ProxySQL skips it")
+		return
+	}
+	u := User{Pos: row.Pos}
+	var ok bool
+	if u.Username, ok = c.lookupString(row, "username"); !ok {
+		c.ignore(row.Pos, "mysql_users entry without a mandatory username; ProxySQL skips it")
+		return
+	}
+	u.DefaultHostgroup = c.lookupInt(row, "default_hostgroup", 0, "ProxySQL default default_hostgroup 0")
+	active := c.lookupInt(row, "active", 1, "ProxySQL default active 1")
+	u.Active = source.Value[bool]{V: active.V != 0, Origin: active.Origin}
+	u.MaxConnections = c.lookupInt(row, "max_connections", DefaultUserMaxConnections, "ProxySQL default mysql_users.max_connections 10000")
+	for i, old := range c.Users {
+		if old.Username.V == u.Username.V {
+			c.ignore(old.Pos, "replaced by the mysql_users entry at %s (same username)", u.Pos)
+			c.Users[i] = u
+			return
+		}
+	}
+	c.Users = append(c.Users, u)
+}

@@ -1,0 +1,279 @@
+package system
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/conncap/conncap/inputs/discover"
+	"github.com/conncap/conncap/inputs/proxysql"
+	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/planner/demand"
+)
+
+// Proxy is a ProxySQL tier between some services and the server: its
+// configuration, how many instances run, and which of its mysql_servers
+// rows reach this server.
+type Proxy struct {
+	Name string
+	Pos  source.Pos // the workload's name, or the configuration file
+	// Config is the proxysql.cnf the proxy reads; nil when the inputs run a
+	// ProxySQL image but hold no configuration for it.
+	Config *proxysql.Config
+	// Instances is how many ProxySQL processes run. A sidecar (Sidecar set)
+	// runs one per pod of its workload, and Instances is then 0.
+	Instances source.Value[int]
+	Sidecar   bool
+	// Backends are the mysql_servers rows of one backend that is this
+	// server (the busiest when the rows name several), in the hostgroups
+	// its users default to.
+	Backends []proxysql.Server
+	// Services connect through the proxy.
+	Services []*Service
+	Notes    []string
+}
+
+// unlimited stands for a backend cap nothing in the inputs sets.
+const unlimited = math.MaxInt32
+
+// BackendCap is the most connections one instance opens to this server:
+// Σ max_connections of its rows (OFFLINE_HARD rows get none).
+func (p *Proxy) BackendCap() int {
+	if p.Config == nil || len(p.Config.Servers) == 0 {
+		return unlimited
+	}
+	n := 0
+	for _, s := range p.Backends {
+		if s.Status.V != "OFFLINE_HARD" {
+			n += max(s.MaxConnections.V, 0)
+		}
+	}
+	return n
+}
+
+// FrontendCap is mysql-max_connections: the client connections one
+// instance accepts.
+func (p *Proxy) FrontendCap() int {
+	if p.Config == nil {
+		return proxysql.DefaultMaxConnections
+	}
+	return p.Config.MaxConnections.V
+}
+
+// Demand returns the proxy as demand's arithmetic sees it.
+func (p *Proxy) Demand() demand.Proxy {
+	n := p.Instances.V
+	if p.Sidecar {
+		n = 0
+	}
+	return demand.Proxy{Name: p.Name, Instances: n, BackendCap: p.BackendCap(), FrontendCap: p.FrontendCap()}
+}
+
+// User is the mysql_users row a service logs in as, if any.
+func (p *Proxy) User(s *Service) (proxysql.User, bool) {
+	if p.Config == nil {
+		return proxysql.User{}, false
+	}
+	for _, u := range p.Config.Users {
+		if u.Username.V == s.Account.V {
+			return u, true
+		}
+	}
+	return proxysql.User{}, false
+}
+
+// proxyTier is a workload or compose service that runs a ProxySQL image.
+type proxyTier struct {
+	name     string
+	pos      source.Pos
+	file     string
+	replicas source.Value[int]
+	sidecar  bool // beside application containers in one pod
+}
+
+// proxyTiers finds the workloads that run ProxySQL.
+func proxyTiers(f *discover.Facts) []proxyTier {
+	var out []proxyTier
+	if f.Kube != nil {
+		for _, w := range f.Kube.Workloads {
+			proxy, app := false, false
+			for _, c := range w.Containers {
+				switch {
+				case discover.IsProxySQLImage(c.Image.V):
+					proxy = true
+				case discover.IsServerImage(c.Image.V), c.Init && !c.Sidecar:
+				default:
+					app = true
+				}
+			}
+			if proxy {
+				out = append(out, proxyTier{name: w.Name, pos: w.Pos, file: w.Pos.Path, replicas: w.Replicas, sidecar: app})
+			}
+		}
+	}
+	for _, cp := range f.Compose {
+		for _, cs := range cp.Project.Services {
+			if discover.IsProxySQLImage(cs.Image.V) {
+				out = append(out, proxyTier{name: cs.Name, pos: cs.Pos, file: cs.Pos.Path, replicas: cs.Replicas})
+			}
+		}
+	}
+	return out
+}
+
+// Proxies pairs the ProxySQL workloads with their configuration files,
+// routes the services that connect to them through them, and picks the
+// rows that reach this server. A configuration no workload runs is one
+// ProxySQL on a host.
+func Proxies(f *discover.Facts, services []*Service) []*Proxy {
+	tiers := proxyTiers(f)
+	configs := slices.Clone(f.Proxies)
+	var out []*Proxy
+	for _, t := range tiers {
+		p := &Proxy{Name: t.name, Pos: t.pos, Sidecar: t.sidecar, Instances: t.replicas}
+		if i := nearestConfig(t.file, configs, len(tiers)); i >= 0 {
+			p.Config = configs[i]
+			configs = slices.Delete(configs, i, i+1)
+		} else {
+			p.Notes = append(p.Notes, fmt.Sprintf("no proxysql.cnf for %s in the inputs: its limits are ProxySQL's defaults and its backend connections are not capped", t.name))
+		}
+		out = append(out, p)
+	}
+	for _, c := range configs {
+		name := "proxysql"
+		if len(configs) > 1 {
+			name = "proxysql:" + path.Dir(c.Path)
+		}
+		out = append(out, &Proxy{Name: name, Pos: source.Pos{Path: c.Path}, Config: c,
+			Instances: source.Value[int]{V: 1, Origin: source.Named("no manifest runs this ProxySQL: one instance assumed")}})
+	}
+	servers := serverNames(f)
+	for _, p := range out {
+		for _, s := range services {
+			if s.Via == nil && connectsTo(p, s) {
+				s.Via = p
+				p.Services = append(p.Services, s)
+			}
+		}
+		p.Backends, p.Notes = backendsTo(p, servers, p.Notes)
+		if p.Config != nil {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s takes effect only when ProxySQL starts without proxysql.db (first start, --initial or --reload); check the runtime tables too", p.Config.Path))
+		}
+	}
+	return out
+}
+
+// nearestConfig picks the configuration sharing the most directories with
+// the workload's manifest, or the only one when there is one of each.
+func nearestConfig(file string, configs []*proxysql.Config, tiers int) int {
+	best, bestN := -1, 0
+	for i, c := range configs {
+		if n := commonDirs(file, path.Dir(c.Path)); n > bestN {
+			best, bestN = i, n
+		}
+	}
+	if best < 0 && len(configs) == 1 && tiers == 1 {
+		return 0
+	}
+	return best
+}
+
+// connectsTo reports whether a service connects through the proxy: it is
+// the proxy's own pod (a sidecar), or a pool's host names the proxy.
+func connectsTo(p *Proxy, s *Service) bool {
+	if p.Sidecar {
+		return s.Name == p.Name
+	}
+	for _, pl := range s.Pools {
+		host := firstLabel(pl.Host.V)
+		if host != "" && (host == p.Name || p.Pos.Line == 0 && strings.Contains(host, "proxysql")) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstLabel is a host name's first DNS label, without a port.
+func firstLabel(host string) string {
+	host, _, _ = strings.Cut(host, ":")
+	host, _, _ = strings.Cut(host, ".")
+	return strings.ToLower(host)
+}
+
+// serverNames are the names the server's containers answer to.
+func serverNames(f *discover.Facts) []string {
+	var out []string
+	for _, c := range f.ServerContainers {
+		out = append(out, strings.ToLower(c.Name))
+	}
+	return out
+}
+
+// namesServer reports whether a backend address is one of the server's
+// names: the workload or compose service itself, a StatefulSet pod of it
+// (mysql-0), or a pod under its headless service (mysql-0.mysql).
+func namesServer(addr string, servers []string) bool {
+	labels := strings.Split(strings.ToLower(addr), ".")
+	for _, name := range servers {
+		if labels[0] == name || len(labels) > 1 && labels[1] == name {
+			return true
+		}
+		if rest, ok := strings.CutPrefix(labels[0], name+"-"); ok {
+			if _, err := strconv.Atoi(rest); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// backendsTo picks the rows that reach this server, in the hostgroups the
+// proxy's users default to (every hostgroup when no user is known), and of
+// those the backend with the largest cap.
+func backendsTo(p *Proxy, servers []string, notes []string) ([]proxysql.Server, []string) {
+	if p.Config == nil || len(p.Config.Servers) == 0 {
+		return nil, notes
+	}
+	groups := map[int]bool{}
+	for _, s := range p.Services {
+		if u, ok := p.User(s); ok {
+			groups[u.DefaultHostgroup.V] = true
+		}
+	}
+	type backend struct {
+		addr string
+		rows []proxysql.Server
+		cap  int
+	}
+	var bs []*backend
+	for _, row := range p.Config.Servers {
+		if len(groups) > 0 && !groups[row.Hostgroup.V] {
+			continue
+		}
+		if len(servers) > 0 && !namesServer(row.Address.V, servers) {
+			continue
+		}
+		addr := fmt.Sprintf("%s:%d", row.Address.V, row.Port.V)
+		i := slices.IndexFunc(bs, func(b *backend) bool { return b.addr == addr })
+		if i < 0 {
+			bs = append(bs, &backend{addr: addr})
+			i = len(bs) - 1
+		}
+		bs[i].rows = append(bs[i].rows, row)
+		if row.Status.V != "OFFLINE_HARD" {
+			bs[i].cap += row.MaxConnections.V
+		}
+	}
+	if len(bs) == 0 {
+		return nil, append(notes, fmt.Sprintf("no mysql_servers row of %s reaches this server: its services send it nothing", p.Config.Path))
+	}
+	top := slices.MaxFunc(bs, func(a, b *backend) int { return cmp.Compare(a.cap, b.cap) })
+	if len(bs) > 1 {
+		notes = append(notes, fmt.Sprintf("%s names %d backends of this server; the busiest, %s (cap %d per ProxySQL), is the one checked", p.Config.Path, len(bs), top.addr, top.cap))
+	}
+	return top.rows, notes
+}
