@@ -47,7 +47,13 @@ func runLint(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		ds = append(ds, lint.Run(l.analysis, rules.All(), cfg)...)
+		for _, d := range lint.Run(l.analysis, rules.All(), cfg) {
+			d.Pos.Path = l.shown(d.Pos.Path)
+			for i := range d.Related {
+				d.Related[i].Pos.Path = l.shown(d.Related[i].Pos.Path)
+			}
+			ds = append(ds, d)
+		}
 		for _, n := range l.analysis.Notes {
 			if l.target != "" {
 				n = l.target + ": " + n

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -21,7 +22,12 @@ import (
 
 // loaded is one run's inputs: the sysroot, the configuration and the analysis.
 type loaded struct {
-	target   string // the configuration's target, "" for paths given on the command line
+	target string // the configuration's target, "" for paths given on the command line
+	// prefix is the root's path from the configuration file's directory
+	// (slash-separated, "" when they are one or the root is outside it):
+	// paths_ignore patterns match prefix/path, and a target's findings are
+	// shown as prefix/path so that several targets' findings do not mix.
+	prefix   string
 	root     *sysroot.Root
 	config   *config.Config
 	analysis *planner.Analysis
@@ -95,7 +101,7 @@ func loadAll(c *cli.Context) ([]*loaded, error) {
 		case want != "":
 			return nil, usagef("--target %q: the configuration file declares no targets", want)
 		}
-		l, err := load(c, cfg, args, c.String("root"))
+		l, err := load(c, cfg, cfgDir, args, c.String("root"))
 		if err != nil {
 			return nil, err
 		}
@@ -116,7 +122,7 @@ func loadAll(c *cli.Context) ([]*loaded, error) {
 		if root == "" && t.Root != "" {
 			root = filepath.Join(cfgDir, filepath.FromSlash(t.Root))
 		}
-		l, err := load(c, cfg.ForTarget(t), paths, root)
+		l, err := load(c, cfg.ForTarget(t), cfgDir, paths, root)
 		if err != nil {
 			return nil, fmt.Errorf("target %s: %w", t.Name, err)
 		}
@@ -130,7 +136,7 @@ func loadAll(c *cli.Context) ([]*loaded, error) {
 }
 
 // load resolves the root and the paths, reads the facts and analyses them.
-func load(c *cli.Context, cfg *config.Config, args []string, rootDir string) (*loaded, error) {
+func load(c *cli.Context, cfg *config.Config, cfgDir string, args []string, rootDir string) (*loaded, error) {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
@@ -165,9 +171,19 @@ func load(c *cli.Context, cfg *config.Config, args []string, rootDir string) (*l
 		}
 		paths = append(paths, rel)
 	}
-	ignore, err := config.Ignorer(cfg.PathsIgnore)
+	prefix := ""
+	if abs, err := filepath.Abs(cfgDir); err == nil {
+		if rel, err := filepath.Rel(abs, root.Dir()); err == nil && rel != "." && !strings.HasPrefix(rel, "..") {
+			prefix = filepath.ToSlash(rel)
+		}
+	}
+	matches, err := config.Ignorer(cfg.PathsIgnore)
 	if err != nil {
 		return nil, fmt.Errorf("%s: paths_ignore: %w", cfg.Path, err)
+	}
+	var ignore func(string) bool
+	if matches != nil {
+		ignore = func(p string) bool { return matches(path.Join(prefix, p)) }
 	}
 	facts, err := discover.WalkWith(c.Context, root, paths, discover.Options{Stdin: stdin, Ignore: ignore})
 	if err != nil {
@@ -212,7 +228,24 @@ func load(c *cli.Context, cfg *config.Config, args []string, rootDir string) (*l
 	if err != nil {
 		return nil, err
 	}
-	return &loaded{root: root, config: cfg, analysis: a}, nil
+	return &loaded{root: root, prefix: prefix, config: cfg, analysis: a}, nil
+}
+
+// prefixOrDot is the root's path for headings.
+func (l *loaded) prefixOrDot() string {
+	if l.prefix == "" {
+		return "."
+	}
+	return l.prefix
+}
+
+// shown returns a finding's path as the user sees it: under the target's
+// prefix in a run of several targets.
+func (l *loaded) shown(p string) string {
+	if l.target == "" || l.prefix == "" || p == "" || p == "-" || p == l.config.Path {
+		return p // the configuration file's own positions are not under the root
+	}
+	return path.Join(l.prefix, p)
 }
 
 // writeTargetsJSON writes one run's document as data gives it, or, for a
@@ -235,24 +268,27 @@ func writeTargetsJSON[T any](w io.Writer, ls []*loaded, key string, data func(*p
 // the first that has the file winning, caching files.
 type rootSources struct {
 	ctx   context.Context
-	roots []*sysroot.Root
+	ls    []*loaded
 	cache map[string][]string
 }
 
 func newSources(ctx context.Context, ls ...*loaded) *rootSources {
-	s := &rootSources{ctx: ctx, cache: map[string][]string{}}
-	for _, l := range ls {
-		s.roots = append(s.roots, l.root)
-	}
-	return s
+	return &rootSources{ctx: ctx, ls: ls, cache: map[string][]string{}}
 }
 
 // Line returns line n of the file at path.
 func (s *rootSources) Line(path string, n int) (string, bool) {
 	lines, ok := s.cache[path]
 	if !ok {
-		for _, r := range s.roots {
-			if f, err := r.ReadFile(path); err == nil {
+		for _, l := range s.ls {
+			rel := path
+			if l.target != "" && l.prefix != "" {
+				var ok bool
+				if rel, ok = strings.CutPrefix(path, l.prefix+"/"); !ok {
+					continue
+				}
+			}
+			if f, err := l.root.ReadFile(rel); err == nil {
 				lines = strings.Split(strings.ReplaceAll(string(f.Src), "\r\n", "\n"), "\n")
 				break
 			}

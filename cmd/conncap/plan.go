@@ -53,7 +53,7 @@ func planCommand() *cli.Command {
 					if i > 0 {
 						fmt.Fprintln(c.App.Writer)
 					}
-					fmt.Fprintf(c.App.Writer, "== target %s ==\n", l.target)
+					fmt.Fprintf(c.App.Writer, "== target %s (paths under %s) ==\n", l.target, l.prefixOrDot())
 				}
 				if err := writePlanText(c.App.Writer, l.analysis, useColor(c, c.App.Writer)); err != nil {
 					return err
@@ -547,7 +547,7 @@ func paintPlan(table string, rs []demand.Result, headroom float64) string {
 	})
 	for k := 1; k < len(lines); k++ {
 		label := strings.TrimSpace(lines[k])
-		if strings.HasPrefix(label, "total") || strings.HasPrefix(label, "utilisation") || label != "" && strings.Trim(label, "[#.!]") == "" {
+		if strings.HasPrefix(label, "total") || strings.HasPrefix(label, "utilisation") || label != "" && strings.Trim(label, "[#.!] ") == "" {
 			lines[k] = paint(lines[k], func(i int) string { return style(rs[i]) })
 		}
 	}

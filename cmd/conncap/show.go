@@ -38,7 +38,7 @@ func showCommand() *cli.Command {
 					if i > 0 {
 						fmt.Fprintln(c.App.Writer)
 					}
-					fmt.Fprintf(c.App.Writer, "== target %s ==\n", l.target)
+					fmt.Fprintf(c.App.Writer, "== target %s (paths under %s) ==\n", l.target, l.prefixOrDot())
 				}
 				if err := writeShowText(c.App.Writer, l.analysis); err != nil {
 					return err

@@ -20,11 +20,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/conncap/conncap/internal/oracletest"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
-
-// requireOraclesEnv turns "oracle unavailable" skips into failures.
-const requireOraclesEnv = "CONNCAP_REQUIRE_ORACLES"
 
 // Bounds of every wait in the oracle.
 const (
@@ -38,15 +37,6 @@ const (
 // the "old mode" in which Apply lets GRANT create a missing account.
 const oracleSQLMode = "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION"
 
-func oracleUnavailable(t *testing.T, why string) {
-	t.Helper()
-	msg := "SKIP: " + why + "; oracle not run"
-	if os.Getenv(requireOraclesEnv) == "1" {
-		t.Fatal(msg + " (" + requireOraclesEnv + "=1 requires it)")
-	}
-	t.Skip(msg)
-}
-
 func lookTool(t *testing.T, name, fallback string) string {
 	t.Helper()
 	if p, err := exec.LookPath(name); err == nil {
@@ -55,7 +45,7 @@ func lookTool(t *testing.T, name, fallback string) string {
 	if st, err := os.Stat(fallback); err == nil && st.Mode().IsRegular() && st.Mode()&0o111 != 0 {
 		return fallback
 	}
-	oracleUnavailable(t, name+" not in PATH")
+	oracletest.Unavailable(t, name+" not in PATH")
 	return ""
 }
 
@@ -81,7 +71,7 @@ func TestMariadbdOracle(t *testing.T) {
 	client := lookTool(t, "mariadb", "/usr/bin/mariadb")
 	installDB := lookTool(t, "mariadb-install-db", "/usr/bin/mariadb-install-db")
 	if os.Geteuid() != 0 {
-		oracleUnavailable(t, "not running as root (the oracle's root account authenticates by unix socket)")
+		oracletest.Unavailable(t, "not running as root (the oracle's root account authenticates by unix socket)")
 	}
 	o := startOracle(t, mariadbd, client, installDB)
 
@@ -147,7 +137,7 @@ func startOracle(t *testing.T, mariadbd, client, installDB string) *oracle {
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		oracleUnavailable(t, "no TCP port on 127.0.0.1: "+err.Error())
+		oracletest.Unavailable(t, "no TCP port on 127.0.0.1: "+err.Error())
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	_ = l.Close()

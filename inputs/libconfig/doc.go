@@ -16,8 +16,11 @@
 //   - A file is a list of settings, `name = value` or `name : value`, each
 //     optionally followed by one ";" or one ",". Names match
 //     [A-Za-z*][-A-Za-z0-9_*]* and are case-sensitive; a name may not be set
-//     twice in one group. "true" and "false" in any case are booleans, never
-//     names, so `true = 1` is a syntax error.
+//     twice in one group (1.7.3's CONFIG_OPTION_ALLOW_OVERRIDES would let the
+//     last one win; it is off by default and ProxySQL, which calls
+//     Config::readFile with the default options, does not set it). "true"
+//     and "false" in any case are booleans, never names, so `true = 1` is a
+//     syntax error.
 //   - Groups { settings }, arrays [ scalar, ... ] whose elements all have the
 //     kind of the first (Int and Int64 are different kinds, so [1, 5000000000]
 //     is a "mismatched element type in array"), lists ( value, ... ) of any

@@ -96,6 +96,7 @@ func (p *parser) file(root *Setting) error {
 
 // settings reads the settings of a group while the next token is a name.
 func (p *parser) settings(g *Setting) error {
+	names := map[string]*Setting{} // g's settings by name
 	for {
 		t, err := p.peek()
 		if err != nil {
@@ -104,16 +105,16 @@ func (p *parser) settings(g *Setting) error {
 		if t.kind != tName {
 			return nil
 		}
-		if err := p.setting(g); err != nil {
+		if err := p.setting(g, names); err != nil {
 			return err
 		}
 	}
 }
 
 // setting reads name (= or :) value, then an optional ; or , after it.
-func (p *parser) setting(g *Setting) error {
+func (p *parser) setting(g *Setting, names map[string]*Setting) error {
 	name := p.take()
-	if prev := g.Lookup(name.text); prev != nil {
+	if prev := names[name.text]; prev != nil {
 		return source.Errorf(name.pos, "duplicate setting name %q: already set at %s", name.text, prev.NamePos)
 	}
 	t, err := p.peek()
@@ -129,6 +130,7 @@ func (p *parser) setting(g *Setting) error {
 		return err
 	}
 	g.Children = append(g.Children, s)
+	names[s.Name] = s
 	if t, err = p.peek(); err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/conncap/conncap/inputs/mycnf"
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/inputs/sysroot"
+	"github.com/conncap/conncap/internal/oracletest"
 )
 
 // mariadbdGroups are the groups `my_print_defaults --mysqld` reads on the
@@ -142,10 +143,7 @@ func copyFixture(t *testing.T, src string) string {
 func TestMyPrintDefaultsOracle(t *testing.T) {
 	bin, err := exec.LookPath("my_print_defaults")
 	if err != nil {
-		if os.Getenv("CONNCAP_REQUIRE_ORACLES") == "1" {
-			t.Fatal("my_print_defaults not in PATH and CONNCAP_REQUIRE_ORACLES=1")
-		}
-		t.Skip("SKIP: my_print_defaults not in PATH; oracle not run")
+		oracletest.Unavailable(t, "my_print_defaults not in PATH")
 	}
 	ents, err := os.ReadDir(filepath.Join("testdata", "oracle"))
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"fmt"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -143,6 +144,7 @@ func fromFile(f *libconfig.File) *Config {
 			c.readUser(row)
 		}
 	}
+	slices.SortStableFunc(c.Ignored, func(a, b Ignored) int { return a.Pos.Compare(b.Pos) })
 	return c
 }
 

@@ -23,6 +23,7 @@ import (
 
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/inputs/sysroot"
+	"github.com/conncap/conncap/internal/oracletest"
 )
 
 // The oracle is systemd itself: "systemd --test --system --unit=X" loads X
@@ -33,18 +34,6 @@ import (
 // inside a private mount namespace (unshare -m), as root, and runs systemd
 // as nobody (it refuses test mode as root). Everything it reports is
 // compared with Load on the same fixture read through a sysroot.
-
-// requireOraclesEnv turns "oracle unavailable" skips into failures.
-const requireOraclesEnv = "CONNCAP_REQUIRE_ORACLES"
-
-func oracleUnavailable(t *testing.T, why string) {
-	t.Helper()
-	msg := "SKIP: " + why + "; systemd oracle not run"
-	if os.Getenv(requireOraclesEnv) == "1" {
-		t.Fatal(msg + " (" + requireOraclesEnv + "=1 requires it)")
-	}
-	t.Skip(msg)
-}
 
 // oracleScript runs inside the new mount namespace: $1 fixture, $2 unit,
 // $3 scratch directory, $4 the systemd binary.
@@ -74,11 +63,11 @@ type oracle struct {
 func newOracle(t *testing.T) *oracle {
 	t.Helper()
 	if os.Geteuid() != 0 {
-		oracleUnavailable(t, "not root (a private mount namespace is needed)")
+		oracletest.Unavailable(t, "systemd: not root (a private mount namespace is needed)")
 	}
 	for _, tool := range []string{"unshare", "setpriv", "sh", "cp", "mount"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			oracleUnavailable(t, tool+" not in PATH")
+			oracletest.Unavailable(t, "systemd: "+tool+" not in PATH")
 		}
 	}
 	o := &oracle{}
@@ -89,22 +78,22 @@ func newOracle(t *testing.T) *oracle {
 		}
 	}
 	if o.systemd == "" {
-		oracleUnavailable(t, "systemd is not installed")
+		oracletest.Unavailable(t, "systemd is not installed")
 	}
 	if l, err := os.Readlink("/lib"); err != nil || strings.TrimSuffix(l, "/") != "usr/lib" {
-		oracleUnavailable(t, "/lib is not a link to usr/lib (the fixtures assume merged /usr)")
+		oracletest.Unavailable(t, "systemd: /lib is not a link to usr/lib (the fixtures assume merged /usr)")
 	}
 	for _, d := range []string{"/etc/systemd", "/run/systemd", "/usr/lib/systemd/system"} {
 		if st, err := os.Stat(d); err != nil || !st.IsDir() {
-			oracleUnavailable(t, d+" is missing")
+			oracletest.Unavailable(t, "systemd: "+d+" is missing")
 		}
 	}
 	if out, err := exec.Command("unshare", "-m", "--propagation", "private", "true").CombinedOutput(); err != nil {
-		oracleUnavailable(t, fmt.Sprintf("unshare -m fails (%v: %s)", err, bytes.TrimSpace(out)))
+		oracletest.Unavailable(t, "systemd: "+fmt.Sprintf("unshare -m fails (%v: %s)", err, bytes.TrimSpace(out)))
 	}
 	out, err := exec.Command(o.systemd, "--version").Output()
 	if err != nil {
-		oracleUnavailable(t, "systemd --version fails")
+		oracletest.Unavailable(t, "systemd: systemd --version fails")
 	}
 	t.Logf("oracle: %s", bytes.SplitN(out, []byte("\n"), 2)[0])
 	return o

@@ -17,6 +17,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/internal/oracletest"
 	"github.com/conncap/conncap/lint"
 )
 
@@ -382,10 +383,7 @@ func TestSarifValidates(t *testing.T) {
 		tool, _ = exec.LookPath("sarif-multitool")
 	}
 	if tool == "" {
-		if os.Getenv("CONNCAP_REQUIRE_ORACLES") == "1" {
-			t.Fatal("sarif-multitool not found (set CONNCAP_SARIF_MULTITOOL or put it in PATH) and CONNCAP_REQUIRE_ORACLES=1")
-		}
-		t.Skip("SKIP: sarif-multitool not found; SARIF validator not run")
+		oracletest.Unavailable(t, "sarif-multitool not found (set CONNCAP_SARIF_MULTITOOL or put it in PATH)")
 	}
 	tool = nativeMultitool(tool)
 	logs := sarifLogs(t)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/conncap/conncap/internal/oracletest"
 )
 
 // The oracle is the installed mariadbd: "mariadbd --no-defaults ARGS
@@ -28,10 +30,7 @@ func mariadbd(t *testing.T) string {
 		}
 	}
 	if err != nil {
-		if os.Getenv("CONNCAP_REQUIRE_ORACLES") == "1" {
-			t.Fatal("mariadbd not in PATH but CONNCAP_REQUIRE_ORACLES=1: the oracle must run")
-		}
-		t.Skip("SKIP: mariadbd not in PATH; oracle not run")
+		oracletest.Unavailable(t, "mariadbd not in PATH")
 	}
 	return path
 }

@@ -20,11 +20,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/conncap/conncap/internal/oracletest"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
-
-// requireOraclesEnv turns "oracle unavailable" skips into failures.
-const requireOraclesEnv = "CONNCAP_REQUIRE_ORACLES"
 
 // Bounds of every wait in the oracle.
 const (
@@ -34,16 +33,6 @@ const (
 	stopTimeout    = 30 * time.Second
 	killTimeout    = 10 * time.Second
 )
-
-// oracleUnavailable skips loudly, or fails when CONNCAP_REQUIRE_ORACLES=1.
-func oracleUnavailable(t *testing.T, why string) {
-	t.Helper()
-	msg := "SKIP: " + why + "; oracle not run"
-	if os.Getenv(requireOraclesEnv) == "1" {
-		t.Fatal(msg + " (" + requireOraclesEnv + "=1 requires it)")
-	}
-	t.Skip(msg)
-}
 
 // oracleTools are the programs TestMariadbdOracle runs.
 type oracleTools struct {
@@ -62,7 +51,7 @@ func lookTool(t *testing.T, name string, fallbacks ...string) string {
 			return f
 		}
 	}
-	oracleUnavailable(t, name+" not in PATH")
+	oracletest.Unavailable(t, name+" not in PATH")
 	return ""
 }
 
@@ -147,11 +136,11 @@ func TestMariadbdOracle(t *testing.T) {
 		setpriv:   lookTool(t, "setpriv", "/usr/bin/setpriv"),
 	}
 	if os.Geteuid() != 0 {
-		oracleUnavailable(t, "not running as root (setpriv --reuid=mysql needs it)")
+		oracletest.Unavailable(t, "not running as root (setpriv --reuid=mysql needs it)")
 	}
 	mysqlUser, err := user.Lookup("mysql")
 	if err != nil {
-		oracleUnavailable(t, "user mysql does not exist")
+		oracletest.Unavailable(t, "user mysql does not exist")
 	}
 	uid, _ := strconv.Atoi(mysqlUser.Uid)
 	gid, _ := strconv.Atoi(mysqlUser.Gid)
@@ -236,7 +225,7 @@ func makeTraversable(t *testing.T, dir string, uid, gid int) {
 		}
 		if !searchableBy(st, uid, gid) {
 			if !strings.HasPrefix(d, tmp+string(filepath.Separator)) {
-				oracleUnavailable(t, fmt.Sprintf("%s is not traversable by user mysql (set TMPDIR to a directory it can reach)", d))
+				oracletest.Unavailable(t, fmt.Sprintf("%s is not traversable by user mysql (set TMPDIR to a directory it can reach)", d))
 			}
 			if err := os.Chmod(d, st.Mode().Perm()|0o011); err != nil {
 				t.Fatal(err)

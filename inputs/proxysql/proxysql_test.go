@@ -1,0 +1,142 @@
+package proxysql_test
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/conncap/conncap/inputs/proxysql"
+	"github.com/conncap/conncap/inputs/source"
+)
+
+// view is a Config in short form: each value with where it came from.
+type view struct {
+	MaxConnections string
+	Interfaces     string
+	Ports          []int
+	Servers        []string
+	Users          []string
+	Ignored        []string
+}
+
+func at(o source.Origin) string {
+	if o.Pos.IsValid() {
+		return fmt.Sprintf("%d:%d", o.Pos.Line, o.Pos.Col)
+	}
+	return "default"
+}
+
+func viewOf(c *proxysql.Config) view {
+	v := view{
+		MaxConnections: fmt.Sprintf("%d@%s", c.MaxConnections.V, at(c.MaxConnections.Origin)),
+		Interfaces:     fmt.Sprintf("%s@%s", c.Interfaces.V, at(c.Interfaces.Origin)),
+		Ports:          c.Ports(),
+	}
+	for _, s := range c.Servers {
+		v.Servers = append(v.Servers, fmt.Sprintf("%d:%d hg%d@%s %s:%d@%s max %d@%s %s",
+			s.Pos.Line, s.Pos.Col, s.Hostgroup.V, at(s.Hostgroup.Origin), s.Address.V, s.Port.V, at(s.Port.Origin),
+			s.MaxConnections.V, at(s.MaxConnections.Origin), s.Status.V))
+	}
+	for _, u := range c.Users {
+		v.Users = append(v.Users, fmt.Sprintf("%d:%d %s hg%d active=%v max %d@%s",
+			u.Pos.Line, u.Pos.Col, u.Username.V, u.DefaultHostgroup.V, u.Active.V, u.MaxConnections.V, at(u.MaxConnections.Origin)))
+	}
+	for _, ig := range c.Ignored {
+		v.Ignored = append(v.Ignored, fmt.Sprintf("%d:%d %s", ig.Pos.Line, ig.Pos.Col, ig.Msg))
+	}
+	return v
+}
+
+func TestParse(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		want view
+	}{
+		{"sample.cnf", view{
+			MaxConnections: "4000@13:18",
+			Interfaces:     "0.0.0.0:6033;/tmp/proxysql.sock@15:13",
+			Ports:          []int{6033},
+			Servers: []string{
+				"21:2 hg10@24:15 mysql-0.mysql:3306@23:10 max 300@25:21 ONLINE",
+				"27:2 hg20@27:52 mysql-1.mysql:3306@27:35 max 300@27:72 OFFLINE_SOFT",
+			},
+			Users: []string{"32:2 app hg10 active=true max 3000@36:19"},
+		}},
+		{"empty.cnf", view{
+			MaxConnections: "2048@default",
+			Interfaces:     "0.0.0.0:6033@default",
+			Ports:          []int{6033},
+		}},
+		{"quirks.cnf", view{
+			MaxConnections: "2048@default",
+			Interfaces:     "0.0.0.0:6033@default",
+			Ports:          []int{6033},
+			Servers:        []string{"5:3 hg1@5:33 db:3306@default max 1000@default ONLINE"},
+			Users:          []string{"12:3 app hg1 active=true max 10000@default"},
+			Ignored: []string{
+				"1:39 mysql_variables.max_connections must be an integer from 1 to 1000000; ProxySQL keeps 2048",
+				"3:3 replaced by the mysql_servers entry at quirks.cnf:5:3 (same hostgroup, address and port)",
+				"3:58 ProxySQL reads max_connections only as a plain integer, not a string (\"300\"); it uses 1000 (ProxySQL default mysql_servers.max_connections 1000)",
+				"3:72 ProxySQL reads port only as a plain integer, not a string (\"3307\"); it uses 3306 (ProxySQL default port 3306)",
+				"4:3 mysql_servers entry without a mandatory integer hostgroup (or hostgroup_id); ProxySQL skips it",
+				"5:54 ProxySQL reads max_connections only as a plain integer, not a 64-bit integer; it uses 1000 (ProxySQL default mysql_servers.max_connections 1000)",
+				"5:69 status \"gone\" is not ONLINE, SHUNNED, OFFLINE_SOFT or OFFLINE_HARD; ProxySQL uses ONLINE",
+				"6:3 a mysql_servers entry must be a group { … }; ProxySQL skips it",
+				"7:3 mysql_servers entry without a mandatory address (or hostname); ProxySQL skips it",
+				"10:3 replaced by the mysql_users entry at quirks.cnf:12:3 (same username)",
+				"11:3 mysql_users entry without a mandatory username; ProxySQL skips it",
+			},
+		}},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			c, err := proxysql.Parse(tc.file, src, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tc.want, viewOf(c)); diff != "" {
+				t.Errorf("Parse(%s) mismatch (-want +got):\n%s", tc.file, diff)
+			}
+		})
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	_, err := proxysql.Parse("p.cnf", []byte("mysql_servers = (\n  { address = \"db\" hostgroup = }\n)\n"), nil)
+	var se *source.Error
+	var sl source.ErrorList
+	switch {
+	case errors.As(err, &se):
+	case errors.As(err, &sl) && len(sl) > 0:
+		se = sl[0]
+	default:
+		t.Fatalf("Parse() error = %v, want a positioned error", err)
+	}
+	if se.Pos.Path != "p.cnf" || se.Pos.Line != 2 {
+		t.Errorf("error at %s, want p.cnf:2: %v", se.Pos, err)
+	}
+}
+
+func TestMatch(t *testing.T) {
+	for _, tc := range []struct {
+		path, src string
+		want      bool
+	}{
+		{"etc/proxysql.cnf", "", true},
+		{"deploy/proxy.conf", "# proxy\nmysql_servers =\n(\n)\n", true},
+		{"deploy/proxy.conf", "mysql_users: ( )\n", true},
+		{"etc/mysql/my.cnf", "[mysqld]\nmax_connections = 10\n", false},
+		{"notes.txt", "the mysql_servers table\n", false},
+	} {
+		if got := proxysql.Match(tc.path, []byte(tc.src)); got != tc.want {
+			t.Errorf("Match(%q, %q) = %v, want %v", tc.path, tc.src, got, tc.want)
+		}
+	}
+}
