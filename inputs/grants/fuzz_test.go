@@ -3,27 +3,17 @@ package grants
 import (
 	"bytes"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 	"unicode/utf8"
 
 	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/internal/fuzzseed"
 )
 
 func FuzzParse(f *testing.F) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.sql"))
-	if err != nil || len(paths) == 0 {
-		f.Fatalf("no seeds in testdata: %v", err)
-	}
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(src) // every fixture is a seed
-	}
+	fuzzseed.AddFiles(f, filepath.Join("testdata", "*.sql")) // every fixture is a seed
 	for _, s := range []string{
 		"", ";", "'", "\"", "`", "/*", "/*!", "/*M!", "/*!80000", "*/", "--", "-- ", "#", "\\", "\\g", "@", "@@", "'a'@",
 		"DELIMITER", "DELIMITER \n", "DELIMITER $$\nCREATE USER a$$", "delimiter é\nCREATE USER é@hé", "DELIMITER \xa9\nCREATE USER é",

@@ -12,25 +12,14 @@ import (
 	"unicode/utf8"
 
 	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/internal/fuzzseed"
 )
 
 var nameRE = regexp.MustCompile(`^[A-Za-z*][-A-Za-z0-9_*]*$`)
 
 func FuzzParse(f *testing.F) {
-	var seeds []string
 	for _, glob := range []string{"*.cfg", "inc/*.inc"} {
-		paths, err := filepath.Glob(filepath.Join("testdata", glob))
-		if err != nil || len(paths) == 0 {
-			f.Fatalf("no seeds in testdata/%s: %v", glob, err)
-		}
-		seeds = append(seeds, paths...)
-	}
-	for _, p := range seeds {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(src) // every fixture is a seed
+		fuzzseed.AddFiles(f, filepath.Join("testdata", glob)) // every fixture is a seed
 	}
 	for _, s := range []string{
 		"", "a", "a=", "a=1", "a=1;", "#", "//", "/", "/*", "*/", "\"", "\"\\", "\\", "@", "@include", "@include \"",

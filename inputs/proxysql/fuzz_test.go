@@ -2,26 +2,16 @@ package proxysql_test
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/conncap/conncap/inputs/proxysql"
 	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/internal/fuzzseed"
 )
 
 func FuzzParse(f *testing.F) {
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.cnf"))
-	if err != nil || len(paths) == 0 {
-		f.Fatalf("no seeds in testdata: %v", err)
-	}
-	for _, p := range paths {
-		src, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(src)
-	}
+	fuzzseed.AddFiles(f, filepath.Join("testdata", "*.cnf"))
 	for _, s := range []string{"", "mysql_servers = ( 1 )", "mysql_servers = { a = 1 }", "mysql_users = [ 1, 2 ]",
 		"mysql_variables = ( { max_connections = 5 } )", "mysql_servers = ( { address = 1; hostgroup = 1.5 } )",
 		"mysql_variables = { max_connections = \"-1\" }", "mysql_variables = { interfaces = \":::\" }"} {
