@@ -83,7 +83,7 @@ type Options struct {
 // WalkWith is Walk with options.
 func WalkWith(ctx context.Context, root *sysroot.Root, paths []string, opt Options) (*Facts, error) {
 	stdin := opt.Stdin
-	w := &walker{root: root, facts: &Facts{}, compose: map[string][]*compose.File{}, readers: appReaders(), ignore: opt.Ignore}
+	w := &walker{root: root, facts: &Facts{}, compose: map[string][]*compose.File{}, readers: appReaders(), ignore: opt.Ignore, included: map[string]bool{}}
 	for _, p := range paths {
 		if p == "-" {
 			if err := sysroot.CheckText(stdin); err != nil {
@@ -109,15 +109,17 @@ func WalkWith(ctx context.Context, root *sysroot.Root, paths []string, opt Optio
 }
 
 type walker struct {
-	root      *sysroot.Root
-	facts     *Facts
-	kube      []*kube.File
-	compose   map[string][]*compose.File // by directory
-	readers   []appReader
-	optFiles  []string // candidate option files, walk order
-	unitFiles []string // loose unit files outside the systemd search path
-	seen      map[string]bool
-	ignore    func(string) bool
+	root       *sysroot.Root
+	facts      *Facts
+	kube       []*kube.File
+	compose    map[string][]*compose.File // by directory
+	readers    []appReader
+	optFiles   []string // candidate option files, walk order
+	unitFiles  []string // loose unit files outside the systemd search path
+	seen       map[string]bool
+	proxyFiles []proxyFile
+	included   map[string]bool // files a proxysql.cnf @includes: part of it, not configurations of their own
+	ignore     func(string) bool
 }
 
 func (w *walker) walk(ctx context.Context, p string) error {
@@ -200,12 +202,8 @@ func (w *walker) classify(p string) error {
 		return nil
 	}
 	if proxysql.Match(p, f.Src) {
-		cfg, err := proxysql.Parse(p, f.Src, w.includeFrom(p))
-		if err != nil {
-			return err
-		}
-		w.facts.Proxies = append(w.facts.Proxies, cfg)
-		return nil
+		w.proxyFiles = append(w.proxyFiles, proxyFile{p, f.Src})
+		return nil // read in finish, once every file that may include it is known
 	}
 	if looksLikeOptionFile(name, f.Src) {
 		if rel, err := w.root.Resolve(p); err == nil && !slices.Contains(w.optFiles, rel) {
@@ -362,6 +360,7 @@ func (w *walker) includeFrom(from string) func(name string) (string, []byte, err
 			return "", nil, err
 		}
 		w.seen[p] = true
+		w.included[p] = true
 		return p, f.Src, nil
 	}
 }
@@ -460,7 +459,37 @@ func composeOrder(p string) int {
 
 // finish loads the units, decides which option files the server reads on
 // its own, and reads them.
+// proxyFile is a proxysql.cnf candidate found by the walk.
+type proxyFile struct {
+	path string
+	src  []byte
+}
+
+// finishProxies reads the proxysql.cnf files. A file another one
+// @includes is part of that one, not a configuration of its own, wherever
+// the walk met it; its errors count only through the file that includes it.
+func (w *walker) finishProxies() error {
+	cfgs := make([]*proxysql.Config, len(w.proxyFiles))
+	errs := make([]error, len(w.proxyFiles))
+	for i, pf := range w.proxyFiles {
+		cfgs[i], errs[i] = proxysql.Parse(pf.path, pf.src, w.includeFrom(pf.path))
+	}
+	for i, pf := range w.proxyFiles {
+		switch {
+		case w.included[pf.path]:
+		case errs[i] != nil:
+			return errs[i]
+		default:
+			w.facts.Proxies = append(w.facts.Proxies, cfgs[i])
+		}
+	}
+	return nil
+}
+
 func (w *walker) finish(ctx context.Context) error {
+	if err := w.finishProxies(); err != nil {
+		return err
+	}
 	if len(w.kube) > 0 {
 		w.facts.Kube, w.facts.KubeFiles = kube.Resolve(w.kube), w.kube
 	}

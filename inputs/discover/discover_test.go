@@ -172,3 +172,38 @@ func TestWalkCanceled(t *testing.T) {
 		t.Fatalf("Walk() error = %v, want context.Canceled", err)
 	}
 }
+
+// TestWalkProxySQL: a proxysql.cnf (by name, or by its settings under
+// another name) goes to the ProxySQL reader, never to the option-file
+// loader its .cnf suffix would suggest; its @include resolves beside it;
+// paths_ignore-style filters skip what they name.
+func TestWalkProxySQL(t *testing.T) {
+	root := tree(t, map[string]string{
+		"etc/mysql/my.cnf":           "[mysqld]\nmax_connections = 300\n",
+		"etc/proxysql.cnf":           "mysql_variables = { max_connections = 100 }\n@include \"a.d/servers.cnf\"\n",
+		"etc/a.d/servers.cnf":        "mysql_servers = ( { address = \"db\"; hostgroup = 1; } )\n", // walked before the file that includes it
+		"deploy/proxy.conf":          "# generated\nmysql_users: ( { username = \"app\" } )\n",
+		"old/proxysql.cnf":           "this is not libconfig {",
+	})
+	f, err := discover.WalkWith(context.Background(), root, []string{"."}, discover.Options{Ignore: func(p string) bool { return p == "old" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range f.Proxies {
+		got = append(got, c.Path)
+		for _, s := range c.Servers {
+			got = append(got, "  server "+s.Address.V+" at "+s.Pos.String())
+		}
+		for _, u := range c.Users {
+			got = append(got, "  user "+u.Username.V)
+		}
+	}
+	want := []string{"deploy/proxy.conf", "  user app", "etc/proxysql.cnf", "  server db at etc/a.d/servers.cnf:1:19"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("proxies (-want +got):\n%s", diff)
+	}
+	if s := summarize(f); !cmp.Equal(s.Files, []string{"etc/mysql/my.cnf"}) || !strings.Contains(strings.Join(s.Skipped, ","), "old") {
+		t.Errorf("option files %v, skipped %v: want only my.cnf read as an option file and old/ skipped", s.Files, s.Skipped)
+	}
+}
