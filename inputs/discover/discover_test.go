@@ -179,11 +179,11 @@ func TestWalkCanceled(t *testing.T) {
 // paths_ignore-style filters skip what they name.
 func TestWalkProxySQL(t *testing.T) {
 	root := tree(t, map[string]string{
-		"etc/mysql/my.cnf":           "[mysqld]\nmax_connections = 300\n",
-		"etc/proxysql.cnf":           "mysql_variables = { max_connections = 100 }\n@include \"a.d/servers.cnf\"\n",
-		"etc/a.d/servers.cnf":        "mysql_servers = ( { address = \"db\"; hostgroup = 1; } )\n", // walked before the file that includes it
-		"deploy/proxy.conf":          "# generated\nmysql_users: ( { username = \"app\" } )\n",
-		"old/proxysql.cnf":           "this is not libconfig {",
+		"etc/mysql/my.cnf":    "[mysqld]\nmax_connections = 300\n",
+		"etc/proxysql.cnf":    "mysql_variables = { max_connections = 100 }\n@include \"a.d/servers.cnf\"\n",
+		"etc/a.d/servers.cnf": "mysql_servers = ( { address = \"db\"; hostgroup = 1; } )\n", // walked before the file that includes it
+		"deploy/proxy.conf":   "# generated\nmysql_users: ( { username = \"app\" } )\n",
+		"old/proxysql.cnf":    "this is not libconfig {",
 	})
 	f, err := discover.WalkWith(context.Background(), root, []string{"."}, discover.Options{Ignore: func(p string) bool { return p == "old" }})
 	if err != nil {

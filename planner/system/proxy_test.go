@@ -97,8 +97,8 @@ func TestProxies(t *testing.T) {
 		{
 			name: "a sidecar runs one ProxySQL per pod of its own workload",
 			files: map[string]string{
-				"k8s/mysql.yaml": mysqlSTS,
-				"k8s/api.yaml":   app("api", "127.0.0.1", "        - {name: proxysql, image: \"percona/proxysql2:2.5\"}\n"),
+				"k8s/mysql.yaml":   mysqlSTS,
+				"k8s/api.yaml":     app("api", "127.0.0.1", "        - {name: proxysql, image: \"percona/proxysql2:2.5\"}\n"),
 				"k8s/proxysql.cnf": "mysql_servers = ( { address = \"mysql-0.mysql\"; hostgroup = 0; max_connections = 8; } )\n",
 			},
 			want: []proxyView{{Name: "api", Instances: "4 (k8s/api.yaml:5:13)", Sidecar: true, Services: []string{"api"},
