@@ -50,6 +50,17 @@ type Config struct {
 	// an entry without a mandatory key.
 	Ignored  []Ignored
 	Comments []libconfig.Comment
+
+	// The tables' primary keys, for INSERT OR REPLACE while reading.
+	serverAt map[serverKey]int
+	userAt   map[string]int
+}
+
+// serverKey is mysql_servers' primary key.
+type serverKey struct {
+	hostgroup int
+	address   string
+	port      int
 }
 
 // Server is one mysql_servers row: a backend in a hostgroup.
@@ -127,7 +138,7 @@ func Parse(p string, src []byte, include func(name string) (string, []byte, erro
 
 // fromFile interprets a parsed file as ProxySQL's loader does.
 func fromFile(f *libconfig.File) *Config {
-	c := &Config{Path: f.Path, Comments: f.Comments,
+	c := &Config{Path: f.Path, Comments: f.Comments, serverAt: map[serverKey]int{}, userAt: map[string]int{},
 		MaxConnections: source.Value[int]{V: DefaultMaxConnections, Origin: source.Named("ProxySQL default mysql-max_connections 2048")},
 		Interfaces:     source.Value[string]{V: DefaultInterfaces, Origin: source.Named("ProxySQL default mysql-interfaces 0.0.0.0:6033")},
 	}
@@ -258,13 +269,13 @@ func (c *Config) readServer(row *libconfig.Setting) {
 		}
 	}
 	s.MaxConnections = c.lookupInt(row, "max_connections", DefaultServerMaxConnections, "ProxySQL default mysql_servers.max_connections 1000")
-	for i, old := range c.Servers {
-		if old.Hostgroup.V == s.Hostgroup.V && old.Address.V == s.Address.V && old.Port.V == s.Port.V {
-			c.ignore(old.Pos, "replaced by the mysql_servers entry at %s (same hostgroup, address and port)", s.Pos)
-			c.Servers[i] = s
-			return
-		}
+	key := serverKey{s.Hostgroup.V, s.Address.V, s.Port.V}
+	if i, ok := c.serverAt[key]; ok {
+		c.ignore(c.Servers[i].Pos, "replaced by the mysql_servers entry at %s (same hostgroup, address and port)", s.Pos)
+		c.Servers[i] = s
+		return
 	}
+	c.serverAt[key] = len(c.Servers)
 	c.Servers = append(c.Servers, s)
 }
 
@@ -285,12 +296,11 @@ func (c *Config) readUser(row *libconfig.Setting) {
 	active := c.lookupInt(row, "active", 1, "ProxySQL default active 1")
 	u.Active = source.Value[bool]{V: active.V != 0, Origin: active.Origin}
 	u.MaxConnections = c.lookupInt(row, "max_connections", DefaultUserMaxConnections, "ProxySQL default mysql_users.max_connections 10000")
-	for i, old := range c.Users {
-		if old.Username.V == u.Username.V {
-			c.ignore(old.Pos, "replaced by the mysql_users entry at %s (same username)", u.Pos)
-			c.Users[i] = u
-			return
-		}
+	if i, ok := c.userAt[u.Username.V]; ok {
+		c.ignore(c.Users[i].Pos, "replaced by the mysql_users entry at %s (same username)", u.Pos)
+		c.Users[i] = u
+		return
 	}
+	c.userAt[u.Username.V] = len(c.Users)
 	c.Users = append(c.Users, u)
 }
