@@ -168,7 +168,7 @@ func (c *Config) readVariables(g *libconfig.Setting) {
 			if n, ok := variableInt(s); ok && n >= 1 && n <= 1000000 {
 				c.MaxConnections = source.Value[int]{V: n, Origin: source.At(s.Pos)}
 			} else {
-				c.ignore(s.Pos, "mysql_variables.max_connections must be an integer from 1 to 1000000; ProxySQL keeps %d", c.MaxConnections.V)
+				c.ignore(s.Pos, "mysql_variables.max_connections must be an integer from 1 to 1000000 (ProxySQL reads it with atoi); ProxySQL keeps %d", c.MaxConnections.V)
 			}
 		case "interfaces":
 			if s.Kind == libconfig.String {
@@ -178,17 +178,42 @@ func (c *Config) readVariables(g *libconfig.Setting) {
 	}
 }
 
-// variableInt is a mysql_variables value as ProxySQL stores it, when that
-// text is a number: an int setting, or a string holding one.
+// variableInt is a mysql_variables value as ProxySQL's set_variable reads
+// it: the setting is stored as text (a boolean as "true"/"false", an int
+// in decimal, a string as written) and read back with C's atoi.
 func variableInt(s *libconfig.Setting) (int, bool) {
 	switch s.Kind {
 	case libconfig.Int:
 		return int(s.Int), true
 	case libconfig.String:
-		n, err := strconv.Atoi(strings.TrimSpace(s.Str))
-		return n, err == nil
+		return atoi(s.Str), true
+	case libconfig.Bool:
+		return 0, true // atoi("true") and atoi("false") are 0
 	}
-	return 0, false
+	return 0, false // Int64, Float, groups: lookupValue fails, the text is ""
+}
+
+// atoi is C's atoi: leading blanks, an optional sign, then digits up to
+// the first non-digit; 0 without digits. Past the int range it saturates
+// (C leaves it undefined; glibc's strtol saturates).
+func atoi(s string) int {
+	i := 0
+	for i < len(s) && (s[i] == ' ' || s[i] >= '\t' && s[i] <= '\r') {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	n := int64(0)
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		n = min(n*10+int64(s[i]-'0'), 1<<31)
+	}
+	if neg {
+		n = -n
+	}
+	return int(max(min(n, 1<<31-1), -1<<31))
 }
 
 // lookupInt is libconfig++'s lookupValue(name, int&) without automatic

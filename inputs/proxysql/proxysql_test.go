@@ -78,7 +78,7 @@ func TestParse(t *testing.T) {
 			Servers:        []string{"5:3 hg1@5:33 db:3306@default max 1000@default ONLINE"},
 			Users:          []string{"12:3 app hg1 active=true max 10000@default"},
 			Ignored: []string{
-				"1:39 mysql_variables.max_connections must be an integer from 1 to 1000000; ProxySQL keeps 2048",
+				"1:39 mysql_variables.max_connections must be an integer from 1 to 1000000 (ProxySQL reads it with atoi); ProxySQL keeps 2048",
 				"3:3 replaced by the mysql_servers entry at quirks.cnf:5:3 (same hostgroup, address and port)",
 				"3:58 ProxySQL reads max_connections only as a plain integer, not a string (\"300\"); it uses 1000 (ProxySQL default mysql_servers.max_connections 1000)",
 				"3:72 ProxySQL reads port only as a plain integer, not a string (\"3307\"); it uses 3306 (ProxySQL default port 3306)",
@@ -121,6 +121,33 @@ func TestParseErrors(t *testing.T) {
 	}
 	if se.Pos.Path != "p.cnf" || se.Pos.Line != 2 {
 		t.Errorf("error at %s, want p.cnf:2: %v", se.Pos, err)
+	}
+}
+
+// TestVariablesAtoi: mysql_variables values go through text and C's atoi.
+func TestVariablesAtoi(t *testing.T) {
+	for _, tc := range []struct {
+		value string
+		want  int // 0: rejected, the default 2048 stays
+	}{
+		{"300", 300}, {"\"300\"", 300}, {"\" 300 connections\"", 300}, {"\"+7\"", 7},
+		{"\"x300\"", 0}, {"\"\"", 0}, {"0", 0}, {"-5", 0}, {"1000000", 1000000}, {"1000001", 0},
+		{"\"99999999999999999999\"", 0}, {"true", 0}, {"300L", 0}, {"3.5", 0},
+	} {
+		c, err := proxysql.Parse("p.cnf", []byte("mysql_variables = { max_connections = "+tc.value+" }\n"), nil)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.value, err)
+		}
+		want := tc.want
+		if want == 0 {
+			want = proxysql.DefaultMaxConnections
+			if len(c.Ignored) != 1 {
+				t.Errorf("%s: want the value reported as ignored, got %v", tc.value, c.Ignored)
+			}
+		}
+		if c.MaxConnections.V != want {
+			t.Errorf("max_connections = %s: got %d, want %d", tc.value, c.MaxConnections.V, want)
+		}
 	}
 }
 
