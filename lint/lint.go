@@ -150,7 +150,8 @@ var BadDirective = &Rule{
 	Doc: Doc{
 		Why: "A suppression is a decision someone else will have to trust later. Without a reason nobody can tell a " +
 			"considered exception from a silenced alarm, so conncap does not apply a suppression that gives none.",
-		Fix: "Write \"# conncap:ignore RULE[,RULE] why this does not apply\" on the line of the finding or the line above.",
+		Fix: "Write \"# conncap:ignore RULE[,RULE] why this does not apply\" on the line of the finding or the line above, " +
+			"or, for a whole Kubernetes object, the annotation conncap.io/ignore: \"RULE[,RULE] why\".",
 		Example: Example{Files: map[string]string{
 			"etc/mysql/my.cnf": "[mysqld]\n# conncap:ignore wait-timeout-long\nwait_timeout = 28800\n",
 		}},
@@ -166,7 +167,7 @@ var UnusedDirective = &Rule{
 	Doc: Doc{
 		Why: "A suppression that matches nothing is left over from a fixed problem or names the wrong rule or line; " +
 			"it will silently swallow the next real finding there.",
-		Fix: "Remove the comment, or move it to the line of the finding (or the line above) and name the right rule.",
+		Fix: "Remove the comment (or the conncap.io/ignore annotation), or move it to the line of the finding (or the line above) and name the right rule.",
 		Example: Example{Files: map[string]string{
 			"etc/mysql/my.cnf": "[mysqld]\n# conncap:ignore wait-timeout-long we recycle connections hourly\nwait_timeout = 120\n",
 		}},
