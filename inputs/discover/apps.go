@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/source"
 )
 
 // App is one application's pool configuration of one ecosystem: the files
@@ -15,11 +16,20 @@ type App struct {
 	Root      string // the application's directory, sysroot-relative
 	Ecosystem string
 	Files     []string
-	pools     func(env apps.Env) ([]apps.Pool, error)
+	pools     func(env apps.Env, cmd []source.Value[string]) ([]apps.Pool, error)
 }
 
 // Pools returns the pools one process of the application opens in env.
-func (a *App) Pools(env apps.Env) ([]apps.Pool, error) { return a.pools(env) }
+func (a *App) Pools(env apps.Env) ([]apps.Pool, error) { return a.pools(env, nil) }
+
+// PoolsFor returns the pools one process of the application opens when a
+// container runs it with the command line cmd (its command and args, in
+// order; nil when the manifest does not say): the flags there win over the
+// configuration files (puma -w/-t, gunicorn -w/--threads, pm2 -i), and a
+// worker command (sidekiq, celery worker) opens the worker's pools.
+func (a *App) PoolsFor(env apps.Env, cmd []source.Value[string]) ([]apps.Pool, error) {
+	return a.pools(env, cmd)
+}
 
 // appReader is one ecosystem's reader, as discovery drives it.
 type appReader interface {
@@ -35,8 +45,26 @@ type ecosystem[F any] struct {
 	Match func(string, []byte) bool
 	Parse func(string, []byte) (F, error)
 	Pools func([]F, apps.Env) ([]apps.Pool, error)
-	roots map[string][]F
-	paths map[string][]string
+	// FromCommand, when set, reads a process's command line as one more
+	// file; Worker answers instead of Pools for a process whose command
+	// line IsWorker says runs a worker (Sidekiq, Celery).
+	FromCommand func([]source.Value[string]) F
+	IsWorker    func([]source.Value[string]) bool
+	Worker      func([]F, apps.Env) ([]apps.Pool, error)
+	roots       map[string][]F
+	paths       map[string][]string
+}
+
+// poolsFor is the ecosystem's answer for one process: its files plus its
+// command line; a worker's pools when the command runs a worker.
+func (e *ecosystem[F]) poolsFor(files []F, env apps.Env, cmd []source.Value[string]) ([]apps.Pool, error) {
+	if len(cmd) > 0 && e.FromCommand != nil {
+		files = append(slices.Clip(files), e.FromCommand(cmd))
+	}
+	if e.Worker != nil && len(cmd) > 0 && e.IsWorker(cmd) {
+		return e.Worker(files, env)
+	}
+	return e.Pools(files, env)
 }
 
 func (e *ecosystem[F]) name() string                    { return e.eco }
@@ -67,7 +95,9 @@ func (e *ecosystem[F]) apps() []*App {
 	}) {
 		files := e.roots[r]
 		out = append(out, &App{Root: r, Ecosystem: e.eco, Files: e.paths[r],
-			pools: func(env apps.Env) ([]apps.Pool, error) { return e.Pools(files, env) }})
+			pools: func(env apps.Env, cmd []source.Value[string]) ([]apps.Pool, error) {
+				return e.poolsFor(files, env, cmd)
+			}})
 	}
 	return out
 }

@@ -15,11 +15,13 @@ import (
 func appReaders() []appReader {
 	return []appReader{
 		&ecosystem[*spring.File]{eco: "spring", Match: spring.Match, Parse: spring.Parse, Pools: spring.Pools},
-		&ecosystem[*rails.File]{eco: "rails", Match: rails.Match, Parse: rails.Parse, Pools: rails.Pools},
+		&ecosystem[*rails.File]{eco: "rails", Match: rails.Match, Parse: rails.Parse, Pools: rails.Pools,
+			FromCommand: rails.FromCommand, IsWorker: rails.IsSidekiq, Worker: rails.SidekiqPools},
 		&ecosystem[*dotnet.File]{eco: "dotnet", Match: dotnet.Match, Parse: dotnet.Parse, Pools: dotnet.Pools},
 		&ecosystem[*phpfpm.File]{eco: "php-fpm", Match: phpfpm.Match, Parse: phpfpm.Parse, Pools: phpfpm.Pools},
 		&ecosystem[*gosql.File]{eco: "gosql", Match: gosql.Match, Parse: gosql.Parse, Pools: gosql.Pools},
-		&ecosystem[*python.File]{eco: "python", Match: python.Match, Parse: python.Parse, Pools: python.Pools},
-		&ecosystem[*node.File]{eco: "node", Match: node.Match, Parse: node.Parse, Pools: node.Pools},
+		&ecosystem[*python.File]{eco: "python", Match: python.Match, Parse: python.Parse, Pools: python.Pools,
+			FromCommand: python.FromCommand, IsWorker: python.IsCeleryWorker, Worker: python.CeleryPools},
+		&ecosystem[*node.File]{eco: "node", Match: node.Match, Parse: node.Parse, Pools: node.Pools, FromCommand: node.FromCommand},
 	}
 }

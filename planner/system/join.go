@@ -23,6 +23,7 @@ type tier struct {
 type tierContainer struct {
 	name string
 	env  apps.Env
+	cmd  []source.Value[string] // command then args, as the manifest writes them
 }
 
 // kubeTiers turns the Kubernetes workloads into tiers.
@@ -45,7 +46,7 @@ func kubeTiers(set *kube.Set, nodes int) []*tier {
 			if c.Init && !c.Sidecar {
 				continue // runs before the app and exits
 			}
-			t.containers = append(t.containers, tierContainer{name: c.Name, env: c.EnvMap()})
+			t.containers = append(t.containers, tierContainer{name: c.Name, env: c.EnvMap(), cmd: append(slices.Clone(c.Command), c.Args...)})
 		}
 		if server || len(t.containers) == 0 {
 			continue
@@ -86,7 +87,7 @@ func composeTiers(projects []*discover.ComposeProject) []*tier {
 			s := &Service{Name: cs.Name, Kind: "compose", Pos: cs.Pos, Replicas: cs.Replicas, MaxReplicas: cs.Replicas,
 				Surge: source.Value[int]{Origin: source.Named("compose recreates containers: no surge")}}
 			out = append(out, &tier{svc: s, file: cs.Pos.Path,
-				containers: []tierContainer{{name: cs.Name, env: cs.Env(cp.EnvFiles[cs.Name]...)}}})
+				containers: []tierContainer{{name: cs.Name, env: cs.Env(cp.EnvFiles[cs.Name]...), cmd: append(slices.Clone(cs.Entrypoint), cs.Command...)}}})
 		}
 	}
 	return out
@@ -143,7 +144,7 @@ func attachPools(tiers []*tier, all []*discover.App) (used map[*discover.App]boo
 			var pools []apps.Pool
 			for _, a := range appsFor(t, all, len(tiers)) {
 				used[a] = true
-				ps, err := a.Pools(c.env)
+				ps, err := a.PoolsFor(c.env, c.cmd)
 				if err != nil {
 					t.svc.Notes = append(t.svc.Notes, fmt.Sprintf("%s configuration under %s: %v", a.Ecosystem, a.Root, err))
 					continue

@@ -244,6 +244,13 @@ func Pools(files []*File, env apps.Env) ([]apps.Pool, error) {
 	return a.pools(s.workers, threadProcs, notes), nil
 }
 
+// IsCeleryWorker reports whether a command line runs a Celery worker
+// ("celery -A proj worker …", also as "python -m celery").
+func IsCeleryWorker(args []source.Value[string]) bool {
+	rest, ok := findProgram(args, "celery")
+	return ok && hasWord(rest, "worker")
+}
+
 // CeleryPools returns the pools one Celery worker process (with its
 // children) opens: each prefork child has its own engines and Django
 // connections, so Processes is the concurrency; with the threads, gevent

@@ -147,6 +147,10 @@ func FromCommand(args []source.Value[string]) *File {
 	return f
 }
 
+// IsSidekiq reports whether a command line runs Sidekiq
+// ("bundle exec sidekiq …").
+func IsSidekiq(args []source.Value[string]) bool { return parseCommand(args).program == "sidekiq" }
+
 // Pools returns the pools one web (Puma) process of the application opens:
 // one per MySQL configuration of the environment in database.yml, with
 // Processes from Puma's workers (at least 1). Configurations for other
