@@ -31,8 +31,8 @@ func TestServicesFromCommands(t *testing.T) {
 			`[{name: RAILS_ENV, value: production}, {name: RAILS_MAX_THREADS, value: "10"}]`),
 
 		"services/blog/settings.py": "DATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', 'HOST': 'db', 'NAME': 'blog'}}\n",
-		"k8s/blog.yaml": deployment("blog-web", "blog", `["gunicorn", "-w", "3", "--threads", "4", "blog.wsgi"]`, `[]`),
-		"k8s/tasks.yaml": deployment("blog-tasks", "blog", `["celery", "-A", "blog", "worker", "-c", "8"]`, `[]`),
+		"k8s/blog.yaml":             deployment("blog-web", "blog", `["gunicorn", "-w", "3", "--threads", "4", "blog.wsgi"]`, `[]`),
+		"k8s/tasks.yaml":            deployment("blog-tasks", "blog", `["celery", "-A", "blog", "worker", "-c", "8"]`, `[]`),
 	}
 	f, err := discover.Walk(context.Background(), sysroottest.Root(t, files), []string{"."})
 	if err != nil {
@@ -48,9 +48,9 @@ func TestServicesFromCommands(t *testing.T) {
 		got = append(got, fmt.Sprintf("%s: %d per instance, unknown=%v: %s", s.Name, n, unk, strings.Join(pools, "; ")))
 	}
 	want := []string{
-		"blog-tasks: 8 per instance, unknown=false: django 1×8 (k8s/tasks.yaml:11:61)",
 		"blog-web: 12 per instance, unknown=false: django 1×12 (k8s/blog.yaml:11:57 (3 (k8s/blog.yaml:11:39) × 4 (k8s/blog.yaml:11:57)))",
 		"sidekiq: 10 per instance, unknown=false: rails 10×1 (one Sidekiq process; its threads share the pools)",
+		"blog-tasks: 8 per instance, unknown=false: django 1×8 (k8s/tasks.yaml:11:61)",
 		"web: 32 per instance, unknown=false: rails 8×4 (k8s/web.yaml:11:53)",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
