@@ -683,6 +683,25 @@ func (f *Facts) String() string {
 			fmt.Fprintf(&b, "option file: %s\n", file.Path)
 		}
 	}
+	for _, kf := range f.KubeFiles {
+		noun := "objects"
+		if len(kf.Objects) == 1 {
+			noun = "object"
+		}
+		fmt.Fprintf(&b, "manifests: %s (%d %s)\n", kf.Path, len(kf.Objects), noun)
+	}
+	for _, cp := range f.Compose {
+		fmt.Fprintf(&b, "compose project: %s\n", cp.Dir)
+	}
+	for _, a := range f.Apps {
+		fmt.Fprintf(&b, "%s application: %s (%s)\n", a.Ecosystem, a.Root, strings.Join(a.Files, ", "))
+	}
+	for _, g := range f.Grants {
+		fmt.Fprintf(&b, "accounts: %s\n", g.Path)
+	}
+	for _, c := range f.Proxies {
+		fmt.Fprintf(&b, "proxysql: %s\n", c.Path)
+	}
 	for _, s := range f.Skipped {
 		fmt.Fprintf(&b, "skipped %s: %s\n", s.Path, s.Reason)
 	}
