@@ -20,6 +20,7 @@ import (
 	"github.com/conncap/conncap/inputs/compose"
 	"github.com/conncap/conncap/inputs/grants"
 	"github.com/conncap/conncap/inputs/kube"
+	"github.com/conncap/conncap/inputs/libconfig"
 	"github.com/conncap/conncap/inputs/mycnf"
 	"github.com/conncap/conncap/inputs/proxysql"
 	"github.com/conncap/conncap/inputs/source"
@@ -83,7 +84,7 @@ type Options struct {
 // WalkWith is Walk with options.
 func WalkWith(ctx context.Context, root *sysroot.Root, paths []string, opt Options) (*Facts, error) {
 	stdin := opt.Stdin
-	w := &walker{root: root, facts: &Facts{}, compose: map[string][]*compose.File{}, readers: appReaders(), ignore: opt.Ignore, included: map[string]bool{}}
+	w := &walker{root: root, facts: &Facts{}, compose: map[string][]*compose.File{}, readers: appReaders(), ignore: opt.Ignore, included: map[string]bool{}, stdin: stdin}
 	for _, p := range paths {
 		if p == "-" {
 			if err := sysroot.CheckText(stdin); err != nil {
@@ -120,6 +121,7 @@ type walker struct {
 	proxyFiles []proxyFile
 	included   map[string]bool // files a proxysql.cnf @includes: part of it, not configurations of their own
 	ignore     func(string) bool
+	stdin      []byte // what "-" read
 }
 
 func (w *walker) walk(ctx context.Context, p string) error {
@@ -486,12 +488,73 @@ func (w *walker) finishProxies() error {
 	return nil
 }
 
+// configMapProxies reads the proxysql.cnf files kept in ConfigMaps (a
+// "proxysql.cnf" key, or a value with ProxySQL's settings), with positions
+// in the manifest. Only a literal block (|) keeps the file's lines as they
+// are; another scalar is skipped with a note.
+func (w *walker) configMapProxies() error {
+	if w.facts.Kube == nil {
+		return nil
+	}
+	for _, cm := range w.facts.Kube.ConfigMaps {
+		for _, key := range slices.Sorted(maps.Keys(cm.Data)) {
+			v := cm.Data[key]
+			if !proxysql.Match(key, []byte(v.V)) {
+				continue
+			}
+			at, ok := w.blockOffset(v.Origin.Pos)
+			if !ok {
+				w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: v.Origin.Pos.String(),
+					Reason: fmt.Sprintf("ConfigMap %s key %s is not a literal block (|): its proxysql.cnf is not read", cm.Name, key)})
+				continue
+			}
+			cfg, err := proxysql.ParseAt(v.Origin.Pos.Path, []byte(v.V), at, nil)
+			if err != nil {
+				return err
+			}
+			w.facts.Proxies = append(w.facts.Proxies, cfg)
+		}
+	}
+	return nil
+}
+
+// blockOffset places the content of the literal block scalar whose
+// indicator is at pos: it starts on the next line, every line indented by
+// its first non-blank line's indentation.
+func (w *walker) blockOffset(pos source.Pos) (libconfig.Offset, bool) {
+	src := w.stdin
+	if pos.Path != "-" {
+		f, err := w.root.ReadFile(pos.Path)
+		if err != nil {
+			return libconfig.Offset{}, false
+		}
+		src = f.Src
+	}
+	lines := strings.Split(string(src), "\n")
+	if pos.Line < 1 || pos.Line > len(lines) {
+		return libconfig.Offset{}, false
+	}
+	rs := []rune(lines[pos.Line-1])
+	if pos.Col < 1 || pos.Col > len(rs) || rs[pos.Col-1] != '|' {
+		return libconfig.Offset{}, false
+	}
+	for _, l := range lines[pos.Line:] {
+		if t := strings.TrimLeft(l, " "); strings.TrimSpace(t) != "" {
+			return libconfig.Offset{Lines: pos.Line, Cols: len(l) - len(t)}, true
+		}
+	}
+	return libconfig.Offset{Lines: pos.Line}, true
+}
+
 func (w *walker) finish(ctx context.Context) error {
 	if err := w.finishProxies(); err != nil {
 		return err
 	}
 	if len(w.kube) > 0 {
 		w.facts.Kube, w.facts.KubeFiles = kube.Resolve(w.kube), w.kube
+	}
+	if err := w.configMapProxies(); err != nil {
+		return err
 	}
 	if err := w.finishCompose(ctx); err != nil {
 		return err

@@ -3,6 +3,7 @@ package discover_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -205,5 +206,56 @@ func TestWalkProxySQL(t *testing.T) {
 	}
 	if s := summarize(f); !cmp.Equal(s.Files, []string{"etc/mysql/my.cnf"}) || !strings.Contains(strings.Join(s.Skipped, ","), "old") {
 		t.Errorf("option files %v, skipped %v: want only my.cnf read as an option file and old/ skipped", s.Files, s.Skipped)
+	}
+}
+
+// TestWalkProxySQLConfigMap: a proxysql.cnf kept in a ConfigMap's literal
+// block is read with positions in the manifest (helm template output on
+// stdin included); a quoted one is skipped with a note.
+func TestWalkProxySQLConfigMap(t *testing.T) {
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: proxysql-config\ndata:\n" +
+		"  proxysql.cnf: |\n    mysql_variables =\n    {\n      max_connections = 100\n    }\n" +
+		"    mysql_servers = ( { address = \"db\"; hostgroup = 1; max_connections = \"50\"; } )\n" +
+		"  other.cnf: \"mysql_users = ( { username = \\\"app\\\" } )\"\n"
+	for _, tc := range []struct {
+		name  string
+		paths []string
+		files map[string]string
+		stdin string
+		want  string
+	}{
+		{"file", []string{"."}, map[string]string{"k8s/proxysql.yaml": cm}, "", "k8s/proxysql.yaml"},
+		{"stdin", []string{"-"}, map[string]string{}, "---\n# Source: proxysql/templates/cm.yaml\n" + cm, "-"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := discover.WalkWith(context.Background(), tree(t, tc.files), tc.paths, discover.Options{Stdin: []byte(tc.stdin)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.Proxies) != 1 {
+				t.Fatalf("want one proxysql.cnf, got %d", len(f.Proxies))
+			}
+			c := f.Proxies[0]
+			shift := 0
+			if tc.stdin != "" {
+				shift = 2 // the separator and the Source comment
+			}
+			got := []string{c.MaxConnections.Origin.Pos.String(), c.Servers[0].Pos.String(), c.Ignored[0].Pos.String()}
+			want := []string{
+				fmt.Sprintf("%s:%d:25", tc.want, 9+shift),
+				fmt.Sprintf("%s:%d:23", tc.want, 11+shift),
+				fmt.Sprintf("%s:%d:74", tc.want, 11+shift),
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("positions (-want +got):\n%s", diff)
+			}
+			noted := false
+			for _, sk := range f.Skipped {
+				noted = noted || strings.Contains(sk.Reason, "key other.cnf is not a literal block")
+			}
+			if !noted {
+				t.Errorf("the quoted cnf is not noted: %v", f.Skipped)
+			}
+		})
 	}
 }

@@ -162,7 +162,7 @@ func TestGolden(t *testing.T) {
 // lexAll returns every token of a file (includes expanded) up to the end
 // of the file or the first @include error.
 func lexAll(name string, src []byte, include func(string) (string, []byte, error)) []token {
-	lx := newLexer(name, src, include)
+	lx := newLexer(name, src, Offset{}, include)
 	var toks []token
 	for {
 		t, err := lx.next()

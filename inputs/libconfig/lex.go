@@ -77,9 +77,12 @@ type buffer struct {
 	src       []byte
 	off       int // byte offset of the next character
 	line, col int // position of src[off]: 1-based line, 1-based rune column
+	at        Offset
 }
 
-func (b *buffer) pos() source.Pos { return source.Pos{Path: b.path, Line: b.line, Col: b.col} }
+func (b *buffer) pos() source.Pos {
+	return source.Pos{Path: b.path, Line: b.line + b.at.Lines, Col: b.col + b.at.Cols}
+}
 
 // advance moves past n bytes. Callers stop only at rune boundaries (every
 // delimiter is ASCII), so counting the runes of the bytes passed keeps the
@@ -120,8 +123,8 @@ type lexer struct {
 	atEOF    bool
 }
 
-func newLexer(path string, src []byte, include func(string) (string, []byte, error)) *lexer {
-	return &lexer{include: include, stack: []*buffer{{path: path, src: src, line: 1, col: 1}}}
+func newLexer(path string, src []byte, at Offset, include func(string) (string, []byte, error)) *lexer {
+	return &lexer{include: include, stack: []*buffer{{path: path, src: src, line: 1, col: 1, at: at}}}
 }
 
 // unclosed says what is left open at the end of the top file, or "".

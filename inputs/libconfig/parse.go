@@ -23,7 +23,19 @@ const maxDepth = 1000
 // holds the comments read so far and the settings completed before the
 // error; it is never nil.
 func Parse(path string, src []byte, include func(name string) (string, []byte, error)) (*File, error) {
-	lx := newLexer(path, src, include)
+	return ParseAt(path, src, Offset{}, include)
+}
+
+// Offset places text embedded in another file: Lines is added to every
+// line and Cols to every column of the text's positions (not of the files
+// it includes). A literal block scalar in YAML shifts both: its content
+// starts on the line after the indicator, every line indented alike.
+type Offset struct{ Lines, Cols int }
+
+// ParseAt is Parse for text embedded at an offset in the file at path,
+// such as a proxysql.cnf in a Kubernetes ConfigMap.
+func ParseAt(path string, src []byte, at Offset, include func(name string) (string, []byte, error)) (*File, error) {
+	lx := newLexer(path, src, at, include)
 	p := &parser{lx: lx}
 	root := &Setting{Kind: Group, Pos: source.Pos{Path: path}}
 	err := p.file(root)

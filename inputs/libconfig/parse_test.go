@@ -371,3 +371,32 @@ func TestScanNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestParseAt: text embedded at an offset (a ConfigMap's block scalar)
+// reports positions in the enclosing file; files it includes do not move.
+func TestParseAt(t *testing.T) {
+	src := "a = 1;\nb = ( { c = \"x\" } )\n# conncap:ignore x y\n@include \"inc\"\n"
+	include := func(name string) (string, []byte, error) { return "inc.cfg", []byte("d = 2;\n"), nil }
+	f, err := ParseAt("k8s/cm.yaml", []byte(src), Offset{Lines: 10, Cols: 4}, include)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range f.Root.Children {
+		got = append(got, s.Name+"@"+s.NamePos.String()+" value@"+s.Pos.String())
+	}
+	got = append(got, "comment@"+f.Comments[0].Pos.String())
+	want := []string{
+		"a@k8s/cm.yaml:11:5 value@k8s/cm.yaml:11:9",
+		"b@k8s/cm.yaml:12:5 value@k8s/cm.yaml:12:9",
+		"d@inc.cfg:1:1 value@inc.cfg:1:5",
+		"comment@k8s/cm.yaml:13:5",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ParseAt positions (-want +got):\n%s", diff)
+	}
+	_, err = ParseAt("k8s/cm.yaml", []byte("a = ;\n"), Offset{Lines: 10, Cols: 4}, nil)
+	if err == nil || !strings.HasPrefix(err.Error(), "k8s/cm.yaml:11:9: ") {
+		t.Errorf("error = %v, want it at k8s/cm.yaml:11:9", err)
+	}
+}

@@ -107,13 +107,15 @@ func (c *Config) Ports() []int {
 }
 
 // Match reports whether a file is a proxysql.cnf: by its name, or by a
-// mysql_servers / mysql_users / mysql_variables setting at the top level.
+// mysql_servers / mysql_users / mysql_variables setting at the top level,
+// written from the first column (an indented one is more likely YAML that
+// embeds the file).
 func Match(p string, src []byte) bool {
 	if path.Base(p) == "proxysql.cnf" {
 		return true
 	}
 	for line := range bytes.SplitSeq(src, []byte("\n")) {
-		t := bytes.TrimSpace(line)
+		t := bytes.TrimRight(line, " \t\r")
 		for _, key := range []string{"mysql_servers", "mysql_users", "mysql_variables"} {
 			if rest, ok := bytes.CutPrefix(t, []byte(key)); ok {
 				rest = bytes.TrimSpace(rest)
@@ -129,7 +131,13 @@ func Match(p string, src []byte) bool {
 // Parse reads a proxysql.cnf. include resolves @include directives (nil
 // makes them errors).
 func Parse(p string, src []byte, include func(name string) (string, []byte, error)) (*Config, error) {
-	f, err := libconfig.Parse(p, src, include)
+	return ParseAt(p, src, libconfig.Offset{}, include)
+}
+
+// ParseAt is Parse for a proxysql.cnf embedded at an offset in the file at
+// p: a Kubernetes ConfigMap's literal block.
+func ParseAt(p string, src []byte, at libconfig.Offset, include func(name string) (string, []byte, error)) (*Config, error) {
+	f, err := libconfig.ParseAt(p, src, at, include)
 	if err != nil {
 		return nil, err
 	}

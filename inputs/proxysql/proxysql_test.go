@@ -161,6 +161,7 @@ func TestMatch(t *testing.T) {
 		{"deploy/proxy.conf", "mysql_users: ( )\n", true},
 		{"etc/mysql/my.cnf", "[mysqld]\nmax_connections = 10\n", false},
 		{"notes.txt", "the mysql_servers table\n", false},
+		{"k8s/cm.yaml", "data:\n  proxysql.cnf: |\n    mysql_servers = ( )\n", false}, // embedded: read from the ConfigMap
 	} {
 		if got := proxysql.Match(tc.path, []byte(tc.src)); got != tc.want {
 			t.Errorf("Match(%q, %q) = %v, want %v", tc.path, tc.src, got, tc.want)
