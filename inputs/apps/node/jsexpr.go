@@ -57,6 +57,8 @@ type callInfo struct {
 	args   []jval
 }
 
+// unknownAt makes an unknown value at pos that says why; it is the
+// parser's appexpr.UnknownFunc.
 func unknownAt(pos source.Pos, format string, args ...any) jval {
 	return jval{kind: jUnknown, pos: pos, origin: source.At(pos), why: fmt.Sprintf(format, args...)}
 }
@@ -89,7 +91,16 @@ func (v jval) set(key string, val jval) jval {
 	return out
 }
 
-func (v jval) truthy() bool {
+// Unknown, Why and Truthy make jval an appexpr.Value.
+
+// Unknown reports whether v is unknown offline.
+func (v jval) Unknown() bool { return v.kind == jUnknown }
+
+// Why says why an unknown v is unknown.
+func (v jval) Why() string { return v.why }
+
+// Truthy reports whether JavaScript counts v as true.
+func (v jval) Truthy() bool {
 	switch v.kind {
 	case jUndefined, jNull:
 		return false
@@ -152,61 +163,34 @@ type evaluator struct {
 	syms map[string]jval
 }
 
+// parser evaluates JavaScript expressions as it parses them.
 type parser struct {
-	ev    *evaluator
-	toks  []token
-	i     int
-	depth int
+	appexpr.Parser[token, jval]
+	ev *evaluator
 	// calls records every call evaluated, for the scanner.
 	calls *[]jval
 }
 
-const maxDepth = 64
-
-func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token {
-	t := p.toks[p.i]
-	if p.i < len(p.toks)-1 {
-		p.i++
-	}
-	return t
-}
-func (p *parser) is(s string) bool {
-	t := p.peek()
-	return (t.kind == tPunct || t.kind == tIdent) && t.text == s
-}
-func (p *parser) accept(s string) bool {
-	if p.is(s) {
-		p.next()
-		return true
-	}
-	return false
+// newParser returns a parser at the first of toks, which end with tEOF.
+func newParser(ev *evaluator, toks []token) *parser {
+	return &parser{Parser: appexpr.NewParser(toks, unknownAt), ev: ev}
 }
 
 // expr parses an assignment expression (no commas).
-func (p *parser) expr() jval {
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
-		return unknownAt(p.peek().pos, "expression nested too deeply")
-	}
+func (p *parser) expr() jval { return p.Nest(p.assignment) }
+
+// assignment parses an arrow function or a conditional expression.
+func (p *parser) assignment() jval {
 	if arrow := p.arrowFunction(); arrow {
-		return unknownAt(p.peek().pos, "a function")
+		return unknownAt(p.Peek().pos, "a function")
 	}
-	start := p.peek().pos
+	start := p.Peek().pos
 	v := p.nullish()
-	if p.accept("?") {
+	if p.Accept("?") {
 		a := p.expr()
-		p.accept(":")
+		p.Accept(":")
 		b := p.expr()
-		switch {
-		case v.kind == jUnknown:
-			return unknownAt(start, "a conditional on %s", v.why)
-		case v.truthy():
-			return a
-		default:
-			return b
-		}
+		return p.Choose(start, "a conditional", v, a, b)
 	}
 	return v
 }
@@ -214,39 +198,39 @@ func (p *parser) expr() jval {
 // arrowFunction skips "(a, b) => body", "x => body", "async ..." and
 // function expressions, returning true when it did.
 func (p *parser) arrowFunction() bool {
-	save := p.i
-	if p.is("async") {
-		p.next()
+	save := p.Index()
+	if p.Is("async") {
+		p.Next()
 	}
-	if p.is("function") {
-		p.next()
-		p.skipTo("(")
+	if p.Is("function") {
+		p.Next()
+		p.SkipTo("(")
 		p.skipBalanced()
-		if p.is("{") {
+		if p.Is("{") {
 			p.skipBalanced()
 		}
 		return true
 	}
 	switch {
-	case p.peek().kind == tIdent && p.toks[min(p.i+1, len(p.toks)-1)].text == "=>":
-		p.next()
-	case p.is("("):
+	case p.Peek().kind == tIdent && p.Ahead(1).text == "=>":
+		p.Next()
+	case p.Is("("):
 		p.skipBalanced()
-		if p.is(":") { // TypeScript return type
-			for !p.is("=>") && p.peek().kind != tEOF && !p.is(",") && !p.is(";") {
-				p.next()
+		if p.Is(":") { // TypeScript return type
+			for !p.Is("=>") && !p.AtEOF() && !p.Is(",") && !p.Is(";") {
+				p.Next()
 			}
 		}
-		if !p.is("=>") {
-			p.i = save
+		if !p.Is("=>") {
+			p.Seek(save)
 			return false
 		}
 	default:
-		p.i = save
+		p.Seek(save)
 		return false
 	}
-	p.next() // =>
-	if p.is("{") {
+	p.Next() // =>
+	if p.Is("{") {
 		p.skipBalanced()
 	} else {
 		p.expr()
@@ -257,8 +241,8 @@ func (p *parser) arrowFunction() bool {
 // skipBalanced skips one bracketed group starting at the current token.
 func (p *parser) skipBalanced() {
 	depth := 0
-	for p.peek().kind != tEOF {
-		t := p.next()
+	for !p.AtEOF() {
+		t := p.Next()
 		if t.kind != tPunct {
 			if depth == 0 {
 				return
@@ -277,71 +261,18 @@ func (p *parser) skipBalanced() {
 	}
 }
 
-// skipTo advances to the next token s at the current depth.
-func (p *parser) skipTo(s string) {
-	for p.peek().kind != tEOF && !p.is(s) {
-		p.next()
-	}
-}
-
-func (p *parser) nullish() jval {
-	v := p.or()
-	for p.is("??") {
-		t := p.next()
-		w := p.or()
-		switch {
-		case v.kind == jUnknown:
-			if w.kind == jUnknown {
-				return v
-			}
-			return unknownAt(t.pos, "%s, so the ?? cannot be evaluated", v.why)
-		case v.nullish():
-			v = w
-		}
-	}
-	return v
-}
-
-func (p *parser) or() jval {
-	v := p.and()
-	for p.is("||") {
-		t := p.next()
-		w := p.and()
-		switch {
-		case v.kind == jUnknown:
-			if w.kind == jUnknown {
-				return v
-			}
-			return unknownAt(t.pos, "%s, so the || cannot be evaluated", v.why)
-		case !v.truthy():
-			v = w
-		}
-	}
-	return v
-}
-
-func (p *parser) and() jval {
-	v := p.compare()
-	for p.is("&&") {
-		t := p.next()
-		w := p.compare()
-		switch {
-		case v.kind == jUnknown:
-			return unknownAt(t.pos, "%s, so the && cannot be evaluated", v.why)
-		case v.truthy():
-			v = w
-		}
-	}
-	return v
-}
+// nullish, or and and parse ??, || and &&, loosest first.
+func (p *parser) nullish() jval { return p.Coalesce(p.or, jval.nullish, "??") }
+func (p *parser) or() jval      { return p.Or(p.and, "||") }
+func (p *parser) and() jval     { return p.And(p.compare, "&&") }
 
 func (p *parser) compare() jval {
 	v := p.additive()
 	for _, op := range []string{"===", "!==", "==", "!=", ">=", "<=", ">", "<"} {
-		if !p.is(op) {
+		if !p.Is(op) {
 			continue
 		}
-		t := p.next()
+		t := p.Next()
 		w := p.additive()
 		if v.kind == jUnknown || w.kind == jUnknown {
 			return unknownAt(t.pos, "comparison of unknown values")
@@ -363,8 +294,8 @@ func (p *parser) compare() jval {
 
 func (p *parser) additive() jval {
 	v := p.multiplicative()
-	for p.is("+") || p.is("-") {
-		t := p.next()
+	for p.Is("+") || p.Is("-") {
+		t := p.Next()
 		v = binop(t, v, p.multiplicative())
 	}
 	return v
@@ -372,8 +303,8 @@ func (p *parser) additive() jval {
 
 func (p *parser) multiplicative() jval {
 	v := p.unary()
-	for p.is("*") || p.is("/") || p.is("%") {
-		t := p.next()
+	for p.Is("*") || p.Is("/") || p.Is("%") {
+		t := p.Next()
 		v = binop(t, v, p.unary())
 	}
 	return v
@@ -414,30 +345,30 @@ func binop(t token, v, w jval) jval {
 
 func (p *parser) unary() jval {
 	switch {
-	case p.is("!"):
-		t := p.next()
+	case p.Is("!"):
+		t := p.Next()
 		v := p.unary()
 		if v.kind == jUnknown {
 			return v
 		}
-		return jval{kind: jBool, b: !v.truthy(), pos: t.pos, origin: source.At(t.pos)}
-	case p.is("-") || p.is("+"):
-		t := p.next()
+		return jval{kind: jBool, b: !v.Truthy(), pos: t.pos, origin: source.At(t.pos)}
+	case p.Is("-") || p.Is("+"):
+		t := p.Next()
 		v := p.unary()
 		n := toNumber(v, t.pos)
 		if n.kind == jNumber && t.text == "-" {
 			n.n = -n.n
 		}
 		return n
-	case p.is("typeof") || p.is("void") || p.is("await") || p.is("delete"):
-		t := p.next()
+	case p.Is("typeof") || p.Is("void") || p.Is("await") || p.Is("delete"):
+		t := p.Next()
 		v := p.unary()
 		if t.text == "await" {
 			return v
 		}
 		return unknownAt(t.pos, "%s", t.text)
-	case p.is("new"):
-		t := p.next()
+	case p.Is("new"):
+		t := p.Next()
 		v := p.postfix(true)
 		if v.call != nil {
 			v.call.isNew = true
@@ -446,13 +377,13 @@ func (p *parser) unary() jval {
 		return v
 	}
 	v := p.postfix(false)
-	if p.is("as") || p.is("satisfies") { // TypeScript
-		p.next()
+	if p.Is("as") || p.Is("satisfies") { // TypeScript
+		p.Next()
 		p.typeExpr()
 	}
-	if p.is("!") && p.peek().kind == tPunct { // TypeScript non-null
-		if nx := p.toks[min(p.i+1, len(p.toks)-1)]; nx.text != "=" {
-			p.next()
+	if p.Is("!") && p.Peek().kind == tPunct { // TypeScript non-null
+		if nx := p.Ahead(1); nx.text != "=" {
+			p.Next()
 		}
 	}
 	return v
@@ -462,13 +393,13 @@ func (p *parser) unary() jval {
 func (p *parser) typeExpr() {
 	for {
 		switch {
-		case p.peek().kind == tIdent:
-			p.next()
-		case p.is("<") || p.is("{") || p.is("[") || p.is("("):
-			if p.is("<") {
+		case p.Peek().kind == tIdent:
+			p.Next()
+		case p.Is("<") || p.Is("{") || p.Is("[") || p.Is("("):
+			if p.Is("<") {
 				depth := 0
-				for p.peek().kind != tEOF {
-					t := p.next()
+				for !p.AtEOF() {
+					t := p.Next()
 					if t.text == "<" {
 						depth++
 					} else if t.text == ">" {
@@ -481,8 +412,8 @@ func (p *parser) typeExpr() {
 			} else {
 				p.skipBalanced()
 			}
-		case p.is(".") || p.is("|") || p.is("&"):
-			p.next()
+		case p.Is(".") || p.Is("|") || p.Is("&"):
+			p.Next()
 		default:
 			return
 		}
@@ -545,16 +476,16 @@ func parseInt(v jval, pos source.Pos) jval {
 
 // postfix parses a primary followed by member accesses and calls.
 func (p *parser) postfix(isNew bool) jval {
-	start := p.peek()
+	start := p.Peek()
 	v, path := p.primary()
 	for {
 		switch {
-		case p.is(".") || p.is("?."):
-			p.next()
-			if p.is("(") || p.is("[") {
+		case p.Is(".") || p.Is("?."):
+			p.Next()
+			if p.Is("(") || p.Is("[") {
 				continue
 			}
-			t := p.next()
+			t := p.Next()
 			if t.kind != tIdent {
 				return unknownAt(t.pos, "unexpected %q", t.text)
 			}
@@ -585,10 +516,10 @@ func (p *parser) postfix(isNew bool) jval {
 			case v.kind != jUnknown:
 				v = unknownAt(t.pos, "property %s of %s", t.text, kindName(v))
 			}
-		case p.is("["):
-			t := p.next()
+		case p.Is("["):
+			t := p.Next()
 			idx := p.expr()
-			p.skipRest("]")
+			p.SkipOut()
 			switch {
 			case path == "process.env":
 				if idx.kind == jString {
@@ -608,14 +539,14 @@ func (p *parser) postfix(isNew bool) jval {
 				v = unknownAt(t.pos, "an index of %s", kindName(v))
 			}
 			path = ""
-		case p.is("("):
-			p.next()
+		case p.Is("("):
+			p.Next()
 			args := p.args()
 			v = p.call(path, v, args, start.pos, isNew)
 			isNew = false
 			path = ""
-		case p.peek().kind == tTemplate: // a tagged template
-			t := p.next()
+		case p.Peek().kind == tTemplate: // a tagged template
+			t := p.Next()
 			v = unknownAt(t.pos, "a tagged template")
 		default:
 			return v
@@ -623,41 +554,21 @@ func (p *parser) postfix(isNew bool) jval {
 	}
 }
 
-// skipRest skips to just after close at this depth.
-func (p *parser) skipRest(close string) {
-	depth := 0
-	for p.peek().kind != tEOF {
-		t := p.next()
-		if t.kind != tPunct {
-			continue
-		}
-		switch t.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			if depth == 0 {
-				return
-			}
-			depth--
-		}
-	}
-}
-
 // args parses call arguments after "(" up to ")".
 func (p *parser) args() []jval {
 	var out []jval
-	for !p.is(")") && p.peek().kind != tEOF {
-		if p.accept("...") {
+	for !p.Is(")") && !p.AtEOF() {
+		if p.Accept("...") {
 			v := p.expr()
 			out = append(out, unknownAt(v.pos, "a spread argument"))
 		} else {
 			out = append(out, p.expr())
 		}
-		if !p.accept(",") {
+		if !p.Accept(",") {
 			break
 		}
 	}
-	p.skipRest(")")
+	p.SkipOut()
 	return out
 }
 
@@ -708,7 +619,7 @@ func (p *parser) call(path string, fn jval, args []jval, pos source.Pos, isNew b
 
 // primary parses literals, identifiers, objects, arrays and parentheses.
 func (p *parser) primary() (jval, string) {
-	t := p.next()
+	t := p.Next()
 	switch t.kind {
 	case tNumber:
 		text := strings.ReplaceAll(t.text, "_", "")
@@ -738,7 +649,7 @@ func (p *parser) primary() (jval, string) {
 		case "true", "false":
 			return jval{kind: jBool, b: t.text == "true", pos: t.pos, origin: source.At(t.pos)}, ""
 		case "class":
-			p.skipTo("{")
+			p.SkipTo("{")
 			p.skipBalanced()
 			return unknownAt(t.pos, "a class"), ""
 		}
@@ -750,31 +661,31 @@ func (p *parser) primary() (jval, string) {
 		switch t.text {
 		case "(":
 			v := p.expr()
-			for p.accept(",") {
+			for p.Accept(",") {
 				v = p.expr()
 			}
-			p.skipRest(")")
+			p.SkipOut()
 			return v, ""
 		case "[":
 			v := jval{kind: jArray, pos: t.pos, origin: source.At(t.pos)}
-			for !p.is("]") && p.peek().kind != tEOF {
-				if p.accept("...") {
+			for !p.Is("]") && !p.AtEOF() {
+				if p.Accept("...") {
 					sub := p.expr()
 					if sub.kind == jArray {
 						v.items = append(v.items, sub.items...)
 					} else {
 						v.items = append(v.items, unknownAt(sub.pos, "a spread element"))
 					}
-				} else if p.is(",") {
+				} else if p.Is(",") {
 					v.items = append(v.items, jval{kind: jUndefined})
 				} else {
 					v.items = append(v.items, p.expr())
 				}
-				if !p.accept(",") {
+				if !p.Accept(",") {
 					break
 				}
 			}
-			p.skipRest("]")
+			p.SkipOut()
 			return v, ""
 		case "{":
 			return p.object(t), ""
@@ -786,8 +697,8 @@ func (p *parser) primary() (jval, string) {
 // object parses an object literal after "{".
 func (p *parser) object(open token) jval {
 	v := jval{kind: jObject, pos: open.pos, origin: source.At(open.pos)}
-	for !p.is("}") && p.peek().kind != tEOF {
-		if p.accept("...") {
+	for !p.Is("}") && !p.AtEOF() {
+		if p.Accept("...") {
 			sub := p.expr()
 			switch sub.kind {
 			case jObject:
@@ -799,35 +710,35 @@ func (p *parser) object(open token) jval {
 				v = v.set("...", unknownAt(sub.pos, "a spread of %s", kindName(sub)))
 			}
 		} else {
-			kt := p.next()
+			kt := p.Next()
 			key := kt.text
 			switch {
 			case kt.kind == tPunct && kt.text == "[":
 				k := p.expr()
-				p.skipRest("]")
+				p.SkipOut()
 				key = k.s
 				if k.kind != jString {
 					key = ""
 				}
-			case kt.kind == tIdent && (kt.text == "get" || kt.text == "set" || kt.text == "async") && !p.is(":") && !p.is(",") && !p.is("}") && !p.is("("):
-				kt = p.next()
+			case kt.kind == tIdent && (kt.text == "get" || kt.text == "set" || kt.text == "async") && !p.Is(":") && !p.Is(",") && !p.Is("}") && !p.Is("("):
+				kt = p.Next()
 				key = kt.text
 			case kt.kind == tNumber || kt.kind == tString || kt.kind == tIdent:
 			default:
-				p.skipRest("}")
+				p.SkipOut()
 				return unknownAt(open.pos, "an object literal with %q", kt.text)
 			}
 			switch {
-			case p.accept(":"):
+			case p.Accept(":"):
 				val := p.expr()
 				if key != "" {
 					v = v.set(key, val)
 				}
-			case p.is("("): // a method
+			case p.Is("("): // a method
 				p.skipBalanced()
-				if p.is(":") {
-					for !p.is("{") && p.peek().kind != tEOF {
-						p.next()
+				if p.Is(":") {
+					for !p.Is("{") && !p.AtEOF() {
+						p.Next()
 					}
 				}
 				p.skipBalanced()
@@ -841,10 +752,10 @@ func (p *parser) object(open token) jval {
 				}
 			}
 		}
-		if !p.accept(",") {
+		if !p.Accept(",") {
 			break
 		}
 	}
-	p.skipRest("}")
+	p.SkipOut()
 	return v
 }

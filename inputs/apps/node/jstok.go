@@ -32,6 +32,17 @@ type token struct {
 	pos  source.Pos
 }
 
+// Pos, Is and EOF make token an appexpr.Token.
+
+// Pos is where t starts.
+func (t token) Pos() source.Pos { return t.pos }
+
+// Is reports whether t is the punctuator or identifier s.
+func (t token) Is(s string) bool { return (t.kind == tPunct || t.kind == tIdent) && t.text == s }
+
+// EOF reports whether t marks the end of the input.
+func (t token) EOF() bool { return t.kind == tEOF }
+
 // lexJS tokenizes src. Unterminated strings, templates and comments are
 // reported; tokenizing goes on.
 func lexJS(path, src string) ([]token, source.ErrorList) {

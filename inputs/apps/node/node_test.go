@@ -249,7 +249,7 @@ func TestEval(t *testing.T) {
 			t.Fatalf("lex %q: %v", tc.in, errs)
 		}
 		ev := &evaluator{env: env, syms: map[string]jval{}}
-		v := (&parser{ev: ev, toks: toks}).expr()
+		v := newParser(ev, toks).expr()
 		if v.kind != tc.kind || v.text() != tc.text || v.origin != tc.origin {
 			t.Errorf("eval(%s) = %s %q %v (%s), want %s %q %v", tc.in, kindName(v), v.text(), v.origin, v.why, kindName(jval{kind: tc.kind}), tc.text, tc.origin)
 		}

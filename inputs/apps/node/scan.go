@@ -26,43 +26,44 @@ var poolCallees = map[string]bool{
 // names to the module; calls to the pool makers are recorded.
 func scanJS(toks []token, ev *evaluator) *scanned {
 	s := &scanned{syms: ev.syms}
-	p := &parser{ev: ev, toks: toks, calls: &s.calls}
-	for p.peek().kind != tEOF {
-		start := p.i
-		t := p.peek()
+	p := newParser(ev, toks)
+	p.calls = &s.calls
+	for !p.AtEOF() {
+		start := p.Index()
+		t := p.Peek()
 		prev := token{}
-		if p.i > 0 {
-			prev = toks[p.i-1]
+		if start > 0 {
+			prev = toks[start-1]
 		}
 		switch {
 		case t.kind == tIdent && (t.text == "import") && prev.text != ".":
 			p.importDecl()
 		case t.kind == tIdent && (t.text == "const" || t.text == "let" || t.text == "var") && prev.text != ".":
-			p.next()
+			p.Next()
 			p.declaration()
-		case t.kind == tIdent && t.text == "module" && p.ahead(1, ".") && p.ahead(2, "exports") && p.ahead(3, "="):
-			p.i += 4
+		case t.kind == tIdent && t.text == "module" && p.aheadIs(1, ".") && p.aheadIs(2, "exports") && p.aheadIs(3, "="):
+			p.Seek(start + 4)
 			s.exports = p.expr()
-		case t.kind == tIdent && t.text == "export" && p.ahead(1, "default"):
-			p.i += 2
+		case t.kind == tIdent && t.text == "export" && p.aheadIs(1, "default"):
+			p.Seek(start + 2)
 			s.exports = p.expr()
-		case t.kind == tIdent && prev.text != "." && prev.text != "?." && callAhead(toks, p.i):
+		case t.kind == tIdent && prev.text != "." && prev.text != "?." && callAhead(toks, start):
 			if prev.text == "new" {
-				p.i--
+				p.Seek(start - 1)
 			}
 			p.unary()
 		}
-		if p.i <= start {
-			p.i = start + 1
+		if p.Index() <= start {
+			p.Seek(start + 1)
 		}
 	}
 	return s
 }
 
-// ahead reports whether the token n places ahead has text s.
-func (p *parser) ahead(n int, s string) bool {
-	i := p.i + n
-	return i < len(p.toks) && p.toks[i].text == s && p.toks[i].kind != tString
+// aheadIs reports whether the token n places ahead has text s (and is not a string).
+func (p *parser) aheadIs(n int, s string) bool {
+	t := p.Ahead(n)
+	return t.text == s && t.kind != tString
 }
 
 // callAhead reports whether a dotted name starting at i is called and
@@ -87,25 +88,25 @@ func callAhead(toks []token, i int) bool {
 // const/let/var; destructuring patterns bind nothing.
 func (p *parser) declaration() {
 	for {
-		t := p.peek()
+		t := p.Peek()
 		switch {
 		case t.kind == tIdent:
-			p.next()
-			if p.accept(":") {
+			p.Next()
+			if p.Accept(":") {
 				p.skipType()
 			}
-			if p.accept("=") {
+			if p.Accept("=") {
 				p.ev.syms[t.text] = p.expr()
 			}
-		case p.is("{") || p.is("["):
+		case p.Is("{") || p.Is("["):
 			p.skipBalanced()
-			if p.accept("=") {
+			if p.Accept("=") {
 				p.expr()
 			}
 		default:
 			return
 		}
-		if !p.accept(",") {
+		if !p.Accept(",") {
 			return
 		}
 	}
@@ -114,8 +115,8 @@ func (p *parser) declaration() {
 // skipType skips a TypeScript type annotation up to "=", ",", ";" or ")".
 func (p *parser) skipType() {
 	depth := 0
-	for p.peek().kind != tEOF {
-		t := p.peek()
+	for !p.AtEOF() {
+		t := p.Peek()
 		if t.kind == tPunct {
 			switch t.text {
 			case "<", "(", "[", "{":
@@ -132,45 +133,45 @@ func (p *parser) skipType() {
 			case "=>":
 			}
 		}
-		p.next()
+		p.Next()
 	}
 }
 
 // importDecl binds the names of an import to the module:
 // import x from "m"; import * as x from "m"; import { a as b } from "m".
 func (p *parser) importDecl() {
-	p.next()              // import
+	p.Next()              // import
 	var names [][2]string // local name, imported name ("" for the module itself)
-	for p.peek().kind != tEOF && !p.is("from") {
-		t := p.next()
+	for !p.AtEOF() && !p.Is("from") {
+		t := p.Next()
 		switch {
 		case t.kind == tString: // import "side-effect"
 			return
 		case t.text == "{":
-			for !p.is("}") && p.peek().kind != tEOF {
-				n := p.next()
+			for !p.Is("}") && !p.AtEOF() {
+				n := p.Next()
 				local := n.text
-				if p.accept("as") {
-					local = p.next().text
+				if p.Accept("as") {
+					local = p.Next().text
 				}
 				if n.kind == tIdent && n.text != "type" {
 					names = append(names, [2]string{local, n.text})
 				}
-				p.accept(",")
+				p.Accept(",")
 			}
-			p.accept("}")
+			p.Accept("}")
 		case t.text == "*":
-			if p.accept("as") {
-				names = append(names, [2]string{p.next().text, ""})
+			if p.Accept("as") {
+				names = append(names, [2]string{p.Next().text, ""})
 			}
 		case t.kind == tIdent && t.text != "type" && t.text != "typeof":
 			names = append(names, [2]string{t.text, ""})
 		}
 	}
-	if !p.accept("from") || p.peek().kind != tString {
+	if !p.Accept("from") || p.Peek().kind != tString {
 		return
 	}
-	mod := p.next().text
+	mod := p.Next().text
 	for _, n := range names {
 		ref := "require:" + mod
 		if n[1] != "" && n[1] != "default" {

@@ -226,8 +226,7 @@ func (m *module) scanCalls(ev *evaluator, line, target []token) {
 			continue
 		}
 		all := append(append([]token{}, line...), token{kind: tEOF, pos: line[len(line)-1].pos})
-		p := &parser{ev: ev, toks: all, i: i + 2}
-		c := engineCall{fn: t.text, pos: t.pos, args: p.args()}
+		c := engineCall{fn: t.text, pos: t.pos, args: newParser(ev, all, i+2).args()}
 		if name, keys, ok := targetPath(ev, target); ok && len(keys) == 0 && i == firstCallee(line) {
 			c.name = name
 		}
@@ -267,8 +266,7 @@ func (m *module) updateCall(ev *evaluator, line []token) {
 		return
 	}
 	all := append(append([]token{}, line...), token{kind: tEOF, pos: line[len(line)-1].pos})
-	p := &parser{ev: ev, toks: all, i: i + 1}
-	for _, a := range p.args() {
+	for _, a := range newParser(ev, all, i+1).args() {
 		switch {
 		case a.name != "" && a.name != "**":
 			m.config[a.name] = a.val

@@ -481,7 +481,7 @@ func saPool(name string, at source.Pos, url pval, hasURL bool, opts map[string]o
 			p.MaxLifetime = apps.Duration{V: d, Known: true, Origin: v.origin}
 		}
 	}
-	if o, ok := opts["pool_pre_ping"]; ok && o.v.truthy() && o.v.kind != pUnknown {
+	if o, ok := opts["pool_pre_ping"]; ok && o.v.Truthy() && o.v.kind != pUnknown {
 		p.Notes = append(p.Notes, "pool_pre_ping: connections are checked before use")
 	}
 	threaded := false

@@ -52,6 +52,8 @@ type pval struct {
 	fromEnv bool
 }
 
+// unknownAt makes an unknown value at pos that says why; it is the
+// parser's appexpr.UnknownFunc.
 func unknownAt(pos source.Pos, format string, args ...any) pval {
 	return pval{kind: pUnknown, pos: pos, origin: source.At(pos), why: fmt.Sprintf(format, args...)}
 }
@@ -85,7 +87,16 @@ func (v pval) set(key string, val pval) pval {
 	return out
 }
 
-func (v pval) truthy() bool {
+// Unknown, Why and Truthy make pval an appexpr.Value.
+
+// Unknown reports whether v is unknown offline.
+func (v pval) Unknown() bool { return v.kind == pUnknown }
+
+// Why says why an unknown v is unknown.
+func (v pval) Why() string { return v.why }
+
+// Truthy reports whether Python counts v as true.
+func (v pval) Truthy() bool {
 	switch v.kind {
 	case pNone:
 		return false
@@ -144,104 +155,50 @@ type arg struct {
 	pos  source.Pos
 }
 
+// parser evaluates Python expressions as it parses them.
 type parser struct {
-	ev    *evaluator
-	toks  []token
-	i     int
-	depth int
+	appexpr.Parser[token, pval]
+	ev *evaluator
 }
 
-const maxDepth = 64
-
-func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token {
-	t := p.toks[p.i]
-	if p.i < len(p.toks)-1 {
-		p.i++
-	}
-	return t
-}
-func (p *parser) isOp(s string) bool   { t := p.peek(); return t.kind == tOp && t.text == s }
-func (p *parser) isName(s string) bool { t := p.peek(); return t.kind == tName && t.text == s }
-func (p *parser) acceptOp(s string) bool {
-	if p.isOp(s) {
-		p.next()
-		return true
-	}
-	return false
+// newParser returns a parser at the token toks[i]; toks end with tEOF.
+func newParser(ev *evaluator, toks []token, i int) *parser {
+	p := &parser{Parser: appexpr.NewParser(toks, unknownAt), ev: ev}
+	p.Seek(i)
+	return p
 }
 
-// expr parses and evaluates one expression (a conditional expression
-// "a if c else b" evaluates to unknown unless c is known).
-func (p *parser) expr() pval {
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > maxDepth {
-		return unknownAt(p.peek().pos, "expression nested too deeply")
-	}
-	start := p.peek().pos
+// expr parses and evaluates one expression.
+func (p *parser) expr() pval { return p.Nest(p.conditional) }
+
+// conditional parses "a if c else b", which evaluates to unknown unless
+// c is known.
+func (p *parser) conditional() pval {
+	start := p.Peek().pos
 	v := p.or()
-	if p.isName("if") {
-		p.next()
+	if p.Accept("if") {
 		c := p.or()
 		var alt pval
-		if p.isName("else") {
-			p.next()
+		if p.Accept("else") {
 			alt = p.expr()
 		}
-		switch {
-		case c.kind == pUnknown:
-			return unknownAt(start, "conditional expression on %s", c.why)
-		case c.truthy():
-			return v
-		default:
-			return alt
-		}
+		return p.Choose(start, "conditional expression", c, v, alt)
 	}
 	return v
 }
 
-func (p *parser) or() pval {
-	v := p.and()
-	for p.isName("or") {
-		t := p.next()
-		w := p.and()
-		switch {
-		case v.kind == pUnknown:
-			if w.kind == pUnknown {
-				return v
-			}
-			return unknownAt(t.pos, "%s, so the or cannot be evaluated", v.why)
-		case !v.truthy():
-			v = w
-		}
-	}
-	return v
-}
-
-func (p *parser) and() pval {
-	v := p.not()
-	for p.isName("and") {
-		t := p.next()
-		w := p.not()
-		switch {
-		case v.kind == pUnknown:
-			return unknownAt(t.pos, "%s, so the and cannot be evaluated", v.why)
-		case v.truthy():
-			v = w
-		}
-	}
-	return v
-}
+// or and and parse Python's boolean operators, loosest first.
+func (p *parser) or() pval  { return p.Or(p.and, "or") }
+func (p *parser) and() pval { return p.And(p.not, "and") }
 
 func (p *parser) not() pval {
-	if p.isName("not") {
-		t := p.next()
+	if p.Is("not") {
+		t := p.Next()
 		v := p.not()
 		if v.kind == pUnknown {
 			return v
 		}
-		return pval{kind: pBool, b: !v.truthy(), origin: source.At(t.pos), pos: t.pos}
+		return pval{kind: pBool, b: !v.Truthy(), origin: source.At(t.pos), pos: t.pos}
 	}
 	return p.compare()
 }
@@ -249,10 +206,10 @@ func (p *parser) not() pval {
 func (p *parser) compare() pval {
 	v := p.arith()
 	for _, op := range []string{"==", "!=", ">=", "<=", ">", "<"} {
-		if !p.isOp(op) {
+		if !p.Is(op) {
 			continue
 		}
-		t := p.next()
+		t := p.Next()
 		w := p.arith()
 		if v.kind == pUnknown || w.kind == pUnknown {
 			return unknownAt(t.pos, "comparison of unknown values")
@@ -274,8 +231,8 @@ func (p *parser) compare() pval {
 
 func (p *parser) arith() pval {
 	v := p.term()
-	for p.isOp("+") || p.isOp("-") {
-		t := p.next()
+	for p.Is("+") || p.Is("-") {
+		t := p.Next()
 		v = binop(t, v, p.term())
 	}
 	return v
@@ -283,8 +240,8 @@ func (p *parser) arith() pval {
 
 func (p *parser) term() pval {
 	v := p.unary()
-	for p.isOp("*") || p.isOp("//") || p.isOp("%") || p.isOp("/") {
-		t := p.next()
+	for p.Is("*") || p.Is("//") || p.Is("%") || p.Is("/") {
+		t := p.Next()
 		v = binop(t, v, p.unary())
 	}
 	return v
@@ -329,8 +286,8 @@ func binop(t token, v, w pval) pval {
 }
 
 func (p *parser) unary() pval {
-	if p.isOp("-") || p.isOp("+") {
-		t := p.next()
+	if p.Is("-") || p.Is("+") {
+		t := p.Next()
 		v := p.unary()
 		switch v.kind {
 		case pInt:
@@ -354,13 +311,13 @@ func (p *parser) unary() pval {
 
 // postfix parses an atom followed by attributes, subscripts and calls.
 func (p *parser) postfix() pval {
-	start := p.peek()
+	start := p.Peek()
 	v, name := p.atom()
 	for {
 		switch {
-		case p.isOp("."):
-			p.next()
-			t := p.next()
+		case p.Is("."):
+			p.Next()
+			t := p.Next()
 			if t.kind != tName {
 				return unknownAt(t.pos, "unexpected %q", t.text)
 			}
@@ -374,10 +331,10 @@ func (p *parser) postfix() pval {
 				continue
 			}
 			v = unknownAt(t.pos, "attribute .%s of %s", t.text, kindName(v))
-		case p.isOp("["):
-			t := p.next()
+		case p.Is("["):
+			t := p.Next()
 			idx := p.expr()
-			p.skipTo("]")
+			p.SkipOut()
 			switch {
 			case name == "os.environ" || name == "environ":
 				v = p.environ(idx, nil, start.pos, true)
@@ -392,8 +349,8 @@ func (p *parser) postfix() pval {
 				v = unknownAt(t.pos, "subscript of %s", kindName(v))
 			}
 			name = ""
-		case p.isOp("("):
-			p.next()
+		case p.Is("("):
+			p.Next()
 			args := p.args()
 			v = p.call(name, v, args, start.pos)
 			name = ""
@@ -406,55 +363,35 @@ func (p *parser) postfix() pval {
 // args parses a call's arguments after "(" up to ")".
 func (p *parser) args() []arg {
 	var out []arg
-	for !p.isOp(")") && p.peek().kind != tEOF {
-		t := p.peek()
+	for !p.Is(")") && !p.AtEOF() {
+		t := p.Peek()
 		switch {
-		case p.isOp("*") || p.isOp("**"):
-			p.next()
+		case p.Is("*") || p.Is("**"):
+			p.Next()
 			v := p.expr()
 			out = append(out, arg{name: "**", val: v, pos: t.pos})
-		case t.kind == tName && p.toks[min(p.i+1, len(p.toks)-1)].kind == tOp && p.toks[min(p.i+1, len(p.toks)-1)].text == "=":
-			p.next()
-			p.next()
+		case t.kind == tName && p.Ahead(1).Is("="):
+			p.Next()
+			p.Next()
 			out = append(out, arg{name: t.text, val: p.expr(), pos: t.pos})
 		default:
 			out = append(out, arg{val: p.expr(), pos: t.pos})
 		}
-		if p.isName("for") { // a generator argument
-			p.skipTo(")")
+		if p.Is("for") { // a generator argument
+			p.SkipOut()
 			return append(out, arg{val: unknownAt(t.pos, "a generator expression")})
 		}
-		if !p.acceptOp(",") {
+		if !p.Accept(",") {
 			break
 		}
 	}
-	p.skipTo(")")
+	p.SkipOut()
 	return out
-}
-
-// skipTo skips to just after the closing bracket close, across nesting.
-func (p *parser) skipTo(close string) {
-	depth := 0
-	for p.peek().kind != tEOF {
-		t := p.next()
-		if t.kind != tOp {
-			continue
-		}
-		switch t.text {
-		case "(", "[", "{":
-			depth++
-		case ")", "]", "}":
-			if depth == 0 {
-				return
-			}
-			depth--
-		}
-	}
 }
 
 // atom returns a value and, for a name or dotted name, the name.
 func (p *parser) atom() (pval, string) {
-	t := p.next()
+	t := p.Next()
 	switch t.kind {
 	case tNumber:
 		if n, ok := appexpr.IntLiteral(t.text); ok {
@@ -467,8 +404,8 @@ func (p *parser) atom() (pval, string) {
 	case tString:
 		v := pval{kind: pStr, s: t.text, pos: t.pos, origin: source.At(t.pos)}
 		fstr := t.fstring
-		for p.peek().kind == tString { // implicit concatenation
-			n := p.next()
+		for p.Peek().kind == tString { // implicit concatenation
+			n := p.Next()
 			v.s += n.text
 			fstr = fstr || n.fstring
 		}
@@ -495,32 +432,32 @@ func (p *parser) atom() (pval, string) {
 	case tOp:
 		switch t.text {
 		case "(":
-			if p.acceptOp(")") {
+			if p.Accept(")") {
 				return pval{kind: pList, pos: t.pos, origin: source.At(t.pos)}, ""
 			}
 			v := p.expr()
-			if p.isOp(",") {
+			if p.Is(",") {
 				items := []pval{v}
-				for p.acceptOp(",") && !p.isOp(")") {
+				for p.Accept(",") && !p.Is(")") {
 					items = append(items, p.expr())
 				}
 				v = pval{kind: pList, items: items, pos: t.pos, origin: source.At(t.pos)}
 			}
-			p.skipTo(")")
+			p.SkipOut()
 			return v, ""
 		case "[":
 			v := pval{kind: pList, pos: t.pos, origin: source.At(t.pos)}
-			for !p.isOp("]") && p.peek().kind != tEOF {
+			for !p.Is("]") && !p.AtEOF() {
 				v.items = append(v.items, p.expr())
-				if p.isName("for") {
-					p.skipTo("]")
+				if p.Is("for") {
+					p.SkipOut()
 					return unknownAt(t.pos, "a list comprehension"), ""
 				}
-				if !p.acceptOp(",") {
+				if !p.Accept(",") {
 					break
 				}
 			}
-			p.skipTo("]")
+			p.SkipOut()
 			return v, ""
 		case "{":
 			return p.dict(t), ""
@@ -530,16 +467,16 @@ func (p *parser) atom() (pval, string) {
 }
 
 func (p *parser) skipLambda() {
-	for p.peek().kind != tEOF && !p.isOp(",") && !p.isOp(")") && !p.isOp("]") && !p.isOp("}") {
-		p.next()
+	for !p.AtEOF() && !p.Is(",") && !p.Is(")") && !p.Is("]") && !p.Is("}") {
+		p.Next()
 	}
 }
 
 // dict parses a dict (or set) display after "{".
 func (p *parser) dict(open token) pval {
 	v := pval{kind: pDict, pos: open.pos, origin: source.At(open.pos)}
-	for !p.isOp("}") && p.peek().kind != tEOF {
-		if p.acceptOp("**") {
+	for !p.Is("}") && !p.AtEOF() {
+		if p.Accept("**") {
 			sub := p.expr()
 			if sub.kind == pDict {
 				for i, k := range sub.keys {
@@ -550,24 +487,24 @@ func (p *parser) dict(open token) pval {
 			}
 		} else {
 			k := p.expr()
-			if !p.acceptOp(":") {
-				p.skipTo("}")
+			if !p.Accept(":") {
+				p.SkipOut()
 				return unknownAt(open.pos, "a set")
 			}
 			val := p.expr()
-			if p.isName("for") {
-				p.skipTo("}")
+			if p.Is("for") {
+				p.SkipOut()
 				return unknownAt(open.pos, "a dict comprehension")
 			}
 			if k.kind == pStr {
 				v = v.set(k.s, val)
 			}
 		}
-		if !p.acceptOp(",") {
+		if !p.Accept(",") {
 			break
 		}
 	}
-	p.skipTo("}")
+	p.SkipOut()
 	return v
 }
 
@@ -707,7 +644,7 @@ func convert(fn string, a pval, pos source.Pos) pval {
 			}
 		}
 	case "bool":
-		return pval{kind: pBool, b: a.truthy(), pos: a.pos, origin: a.origin}
+		return pval{kind: pBool, b: a.Truthy(), pos: a.pos, origin: a.origin}
 	}
 	return unknownAt(pos, "%s(%s)", fn, kindName(a))
 }
@@ -793,6 +730,5 @@ func (ev *evaluator) eval(toks []token) pval {
 		return pval{kind: pNone}
 	}
 	all := append(append([]token{}, toks...), token{kind: tEOF, pos: toks[len(toks)-1].pos})
-	p := &parser{ev: ev, toks: all}
-	return p.expr()
+	return newParser(ev, all, 0).expr()
 }

@@ -35,6 +35,17 @@ type token struct {
 	indent int
 }
 
+// Pos, Is and EOF make token an appexpr.Token.
+
+// Pos is where t starts.
+func (t token) Pos() source.Pos { return t.pos }
+
+// Is reports whether t is the operator or name s.
+func (t token) Is(s string) bool { return (t.kind == tOp || t.kind == tName) && t.text == s }
+
+// EOF reports whether t marks the end of the input.
+func (t token) EOF() bool { return t.kind == tEOF }
+
 // lexPython tokenizes src. An unterminated string ends at the end of its
 // line (or of the input, for a triple-quoted one) and is reported, as are
 // unbalanced brackets: Python rejects both with a SyntaxError.

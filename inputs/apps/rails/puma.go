@@ -122,8 +122,7 @@ func (ev *evaluator) evalTokens(toks []token) value {
 		return value{kind: vNil}
 	}
 	all := append(append([]token{}, toks...), token{kind: tEOF, pos: toks[len(toks)-1].pos})
-	p := &parser{ev: ev, toks: all}
-	return p.expr()
+	return newParser(ev, all).expr()
 }
 
 // readPuma reads config/puma.rb: local variables, workers, threads, and
@@ -155,7 +154,7 @@ func readPuma(f *File, ev *evaluator, c *pumaConf) {
 						b.active, b.cond = true, true
 						c.notes = append(c.notes, fmt.Sprintf("%s:%d: condition not evaluated (%s): its body is read as if it ran", f.Path, first.pos.Line, cv.why))
 					default:
-						b.active = cv.truthy() == (first.text == "if")
+						b.active = cv.Truthy() == (first.text == "if")
 					}
 				}
 				b.taken = b.active
@@ -168,7 +167,7 @@ func readPuma(f *File, ev *evaluator, c *pumaConf) {
 					b.active = false
 					if parent && !b.taken {
 						cv := ev.evalTokens(trimThen(st[1:]))
-						b.active = cv.kind == vUnknown || cv.truthy()
+						b.active = cv.kind == vUnknown || cv.Truthy()
 						b.taken = b.active
 					}
 				}
@@ -209,7 +208,7 @@ func readPuma(f *File, ev *evaluator, c *pumaConf) {
 		for k := 1; k < len(st); k++ {
 			if st[k].kind == tIdent && (st[k].text == "if" || st[k].text == "unless") {
 				cv := ev.evalTokens(st[k+1:])
-				run := cv.kind == vUnknown || cv.truthy() == (st[k].text == "if")
+				run := cv.kind == vUnknown || cv.Truthy() == (st[k].text == "if")
 				if cv.kind == vUnknown {
 					c.notes = append(c.notes, fmt.Sprintf("%s:%d: condition not evaluated (%s): the statement is read as if it ran", f.Path, st[k].pos.Line, cv.why))
 				}

@@ -40,6 +40,17 @@ type token struct {
 	interp bool
 }
 
+// Pos, Is and EOF make token an appexpr.Token.
+
+// Pos is where t starts.
+func (t token) Pos() source.Pos { return t.pos }
+
+// Is reports whether t is the punctuator or identifier s.
+func (t token) Is(s string) bool { return (t.kind == tPunct || t.kind == tIdent) && t.text == s }
+
+// EOF reports whether t marks the end of the input.
+func (t token) EOF() bool { return t.kind == tEOF }
+
 // lexRuby splits src into tokens; start is the position of src's first
 // character. Comments are dropped; newlines are kept as tokens. An
 // unterminated string ends the input.
@@ -211,11 +222,22 @@ type value struct {
 	fromEnv bool
 }
 
+// unknown makes an unknown value at pos that says why; it is the
+// parser's appexpr.UnknownFunc.
 func unknown(pos source.Pos, format string, args ...any) value {
 	return value{kind: vUnknown, origin: source.At(pos), why: fmt.Sprintf(format, args...)}
 }
 
-func (v value) truthy() bool { return !(v.kind == vNil || v.kind == vBool && !v.b) }
+// Unknown, Why and Truthy make value an appexpr.Value.
+
+// Unknown reports whether v is unknown offline.
+func (v value) Unknown() bool { return v.kind == vUnknown }
+
+// Why says why an unknown v is unknown.
+func (v value) Why() string { return v.why }
+
+// Truthy reports whether Ruby counts v as true: all but nil and false.
+func (v value) Truthy() bool { return !(v.kind == vNil || v.kind == vBool && !v.b) }
 
 // text is the value as ERB prints it (to_s).
 func (v value) text() string {
@@ -242,86 +264,47 @@ type evaluator struct {
 
 // parser is a recursive-descent parser that evaluates as it goes.
 type parser struct {
-	ev   *evaluator
-	toks []token
-	i    int
-	// depth bounds recursion on nested input.
-	depth int
+	appexpr.Parser[token, value]
+	ev *evaluator
 }
 
-const maxExprDepth = 64
-
-func (p *parser) peek() token { return p.toks[p.i] }
-func (p *parser) next() token {
-	t := p.toks[p.i]
-	if p.i < len(p.toks)-1 {
-		p.i++
-	}
-	return t
-}
-func (p *parser) is(text string) bool {
-	t := p.peek()
-	return (t.kind == tPunct || t.kind == tIdent) && t.text == text
-}
-func (p *parser) accept(text string) bool {
-	if p.is(text) {
-		p.next()
-		return true
-	}
-	return false
+// newParser returns a parser at the first of toks, which end with tEOF.
+func newParser(ev *evaluator, toks []token) *parser {
+	return &parser{Parser: appexpr.NewParser(toks, unknown), ev: ev}
 }
 
 // expr parses and evaluates one expression.
-func (p *parser) expr() value {
-	p.depth++
-	defer func() { p.depth-- }()
-	if p.depth > maxExprDepth {
-		return unknown(p.peek().pos, "expression nested too deeply")
-	}
-	return p.or()
-}
+func (p *parser) expr() value { return p.Nest(p.or) }
 
-func (p *parser) or() value {
-	v := p.and()
-	for p.is("||") || p.is("or") {
-		op := p.next()
-		w := p.and()
-		switch {
-		case v.kind == vUnknown:
-			if w.kind == vUnknown {
-				return v
-			}
-			return unknown(op.pos, "%s, so the || cannot be evaluated", v.why)
-		case !v.truthy():
-			v = w
-		}
-	}
+// paddedExpr parses and evaluates one expression, skipping the newlines
+// before and after it (as inside brackets).
+func (p *parser) paddedExpr() value {
+	p.skipNewlines()
+	v := p.expr()
+	p.skipNewlines()
 	return v
 }
 
-func (p *parser) and() value {
-	v := p.not()
-	for p.is("&&") || p.is("and") {
-		op := p.next()
-		w := p.not()
-		switch {
-		case v.kind == vUnknown:
-			return unknown(op.pos, "%s, so the && cannot be evaluated", v.why)
-		case v.truthy():
-			v = w
-		}
+// skipNewlines moves past newline tokens.
+func (p *parser) skipNewlines() {
+	for p.Peek().kind == tNewline {
+		p.Next()
 	}
-	return v
 }
+
+// or and and parse || and && (also spelled or and and), loosest first;
+// Ruby's looser precedence for the word forms is not modelled.
+func (p *parser) or() value  { return p.Or(p.and, "||", "or") }
+func (p *parser) and() value { return p.And(p.not, "&&", "and") }
 
 func (p *parser) not() value {
-	if p.is("!") || p.is("not") {
-		t := p.next()
+	if p.Is("!") || p.Is("not") {
+		t := p.Next()
 		v := p.not()
 		if v.kind == vUnknown {
 			return v
 		}
-		return value{kind: vBool, b: !v.truthy(), origin: source.At(t.pos)}
+		return value{kind: vBool, b: !v.Truthy(), origin: source.At(t.pos)}
 	}
 	return p.compare()
 }
@@ -329,10 +312,10 @@ func (p *parser) not() value {
 func (p *parser) compare() value {
 	v := p.additive()
 	for _, op := range []string{"==", "!=", ">=", "<=", ">", "<"} {
-		if !p.is(op) {
+		if !p.Is(op) {
 			continue
 		}
-		t := p.next()
+		t := p.Next()
 		w := p.additive()
 		if v.kind == vUnknown {
 			return v
@@ -381,8 +364,8 @@ func kindName(v value) string {
 
 func (p *parser) additive() value {
 	v := p.multiplicative()
-	for p.is("+") || p.is("-") {
-		t := p.next()
+	for p.Is("+") || p.Is("-") {
+		t := p.Next()
 		w := p.multiplicative()
 		v = arith(t, v, w)
 	}
@@ -391,8 +374,8 @@ func (p *parser) additive() value {
 
 func (p *parser) multiplicative() value {
 	v := p.unary()
-	for p.is("*") || p.is("/") || p.is("%") {
-		t := p.next()
+	for p.Is("*") || p.Is("/") || p.Is("%") {
+		t := p.Next()
 		w := p.unary()
 		v = arith(t, v, w)
 	}
@@ -436,8 +419,8 @@ func arith(t token, v, w value) value {
 }
 
 func (p *parser) unary() value {
-	if p.is("-") {
-		t := p.next()
+	if p.Is("-") {
+		t := p.Next()
 		v := p.unary()
 		if v.kind == vInt {
 			v.i = -v.i
@@ -456,22 +439,22 @@ func (p *parser) postfix() value {
 	v := p.primary()
 	for {
 		switch {
-		case p.is("."):
-			p.next()
-			m := p.next()
+		case p.Is("."):
+			p.Next()
+			m := p.Next()
 			if m.kind != tIdent {
 				return unknown(m.pos, "unexpected %q", m.text)
 			}
 			var args []value
-			if p.accept("(") {
+			if p.Accept("(") {
 				args = p.args(")")
 			}
-			if p.is("{") {
+			if p.Is("{") {
 				p.skipBlock() // a block on a method we do not model
 			}
 			v = method(v, m, args)
-		case p.is("["):
-			t := p.next()
+		case p.Is("["):
+			t := p.Next()
 			p.args("]")
 			if v.kind != vUnknown {
 				v = unknown(t.pos, "indexing %s", kindName(v))
@@ -485,27 +468,21 @@ func (p *parser) postfix() value {
 // args parses a comma-separated argument list up to close.
 func (p *parser) args(close string) []value {
 	var args []value
-	for !p.is(close) && p.peek().kind != tEOF {
-		for p.peek().kind == tNewline {
-			p.next()
-		}
-		args = append(args, p.expr())
-		for p.peek().kind == tNewline {
-			p.next()
-		}
-		if !p.accept(",") {
+	for !p.Is(close) && !p.AtEOF() {
+		args = append(args, p.paddedExpr())
+		if !p.Accept(",") {
 			break
 		}
 	}
-	p.accept(close)
+	p.Accept(close)
 	return args
 }
 
 // skipBlock skips a { ... } block.
 func (p *parser) skipBlock() {
 	depth := 0
-	for p.peek().kind != tEOF {
-		t := p.next()
+	for !p.AtEOF() {
+		t := p.Next()
 		switch {
 		case t.kind == tPunct && t.text == "{":
 			depth++
@@ -520,30 +497,24 @@ func (p *parser) skipBlock() {
 
 // block evaluates a { expr } or { |k| expr } block given to ENV.fetch.
 func (p *parser) block() value {
-	p.next() // {
-	if p.accept("|") {
-		for !p.is("|") && p.peek().kind != tEOF {
-			p.next()
+	p.Next() // {
+	if p.Accept("|") {
+		for !p.Is("|") && !p.AtEOF() {
+			p.Next()
 		}
-		p.accept("|")
+		p.Accept("|")
 	}
-	for p.peek().kind == tNewline {
-		p.next()
-	}
-	v := p.expr()
-	for p.peek().kind == tNewline {
-		p.next()
-	}
-	if !p.accept("}") {
-		v = unknown(p.peek().pos, "a block with more than one expression")
+	v := p.paddedExpr()
+	if !p.Accept("}") {
+		v = unknown(p.Peek().pos, "a block with more than one expression")
 		p.skipRest("}")
 	}
 	return v
 }
 
 func (p *parser) skipRest(close string) {
-	for p.peek().kind != tEOF && !p.accept(close) {
-		p.next()
+	for !p.AtEOF() && !p.Accept(close) {
+		p.Next()
 	}
 }
 
@@ -619,7 +590,7 @@ func rubyInteger(s string) (int64, bool) {
 }
 
 func (p *parser) primary() value {
-	t := p.next()
+	t := p.Next()
 	switch t.kind {
 	case tInt:
 		n, ok := rubyInteger(t.text)
@@ -638,14 +609,8 @@ func (p *parser) primary() value {
 		return value{kind: vStr, s: t.text, origin: source.At(t.pos)}
 	case tPunct:
 		if t.text == "(" {
-			for p.peek().kind == tNewline {
-				p.next()
-			}
-			v := p.expr()
-			for p.peek().kind == tNewline {
-				p.next()
-			}
-			if !p.accept(")") {
+			v := p.paddedExpr()
+			if !p.Accept(")") {
 				p.skipRest(")")
 				return unknown(t.pos, "a parenthesised statement list")
 			}
@@ -659,10 +624,10 @@ func (p *parser) primary() value {
 		case "true", "false":
 			return value{kind: vBool, b: t.text == "true", origin: source.At(t.pos)}
 		}
-		if v, ok := p.ev.vars[t.text]; ok && !p.is("(") {
+		if v, ok := p.ev.vars[t.text]; ok && !p.Is("(") {
 			return v
 		}
-		if p.accept("(") {
+		if p.Accept("(") {
 			p.args(")")
 		}
 		return unknown(t.pos, "calls %s", t.text)
@@ -679,7 +644,7 @@ func (p *parser) constant(t token) value {
 	case "ENV":
 		return p.env(t)
 	case "Integer", "String":
-		if !p.accept("(") {
+		if !p.Accept("(") {
 			return unknown(t.pos, "%s without arguments", t.text)
 		}
 		args := p.args(")")
@@ -704,11 +669,11 @@ func (p *parser) constant(t token) value {
 		}
 		return unknown(t.pos, "Integer(%s) raises TypeError", kindName(a))
 	case "Concurrent", "Etc":
-		if p.accept(".") {
-			m := p.next()
+		if p.Accept(".") {
+			m := p.Next()
 			switch m.text {
 			case "physical_processor_count", "processor_count", "nprocessors", "available_processor_count":
-				if p.accept("(") {
+				if p.Accept("(") {
 					p.args(")")
 				}
 				return value{kind: vInt, i: assumedCPUs, origin: source.Named(fmt.Sprintf("%s.%s: the processor count is unknown offline; assumed %d", t.text, m.text, assumedCPUs))}
@@ -716,10 +681,10 @@ func (p *parser) constant(t token) value {
 			return unknown(m.pos, "calls %s.%s", t.text, m.text)
 		}
 	}
-	for p.accept("::") || p.accept(".") {
-		p.next()
+	for p.Accept("::") || p.Accept(".") {
+		p.Next()
 	}
-	if p.accept("(") {
+	if p.Accept("(") {
 		p.args(")")
 	}
 	return unknown(t.pos, "uses %s", t.text)
@@ -728,17 +693,17 @@ func (p *parser) constant(t token) value {
 // env handles ENV["X"] and ENV.fetch("X", default) / ENV.fetch("X") { default }.
 func (p *parser) env(t token) value {
 	switch {
-	case p.accept("["):
+	case p.Accept("["):
 		args := p.args("]")
 		if len(args) != 1 || args[0].kind != vStr {
 			return unknown(t.pos, "ENV[...] with a name that is not a literal")
 		}
 		return p.lookup(args[0].s, t.pos, nil, false)
-	case p.accept("."):
-		m := p.next()
+	case p.Accept("."):
+		m := p.Next()
 		if m.text != "fetch" {
 			if m.text == "key?" || m.text == "has_key?" || m.text == "include?" {
-				if p.accept("(") {
+				if p.Accept("(") {
 					args := p.args(")")
 					if len(args) == 1 && args[0].kind == vStr {
 						_, ok := appexpr.Lookup(p.ev.env, args[0].s)
@@ -748,7 +713,7 @@ func (p *parser) env(t token) value {
 			}
 			return unknown(m.pos, "calls ENV.%s", m.text)
 		}
-		if !p.accept("(") {
+		if !p.Accept("(") {
 			return unknown(m.pos, "ENV.fetch without arguments")
 		}
 		args := p.args(")")
@@ -759,7 +724,7 @@ func (p *parser) env(t token) value {
 		if len(args) > 1 {
 			def = &args[1]
 		}
-		if p.is("{") {
+		if p.Is("{") {
 			b := p.block()
 			def = &b
 		}
@@ -788,15 +753,9 @@ func (p *parser) lookup(name string, pos source.Pos, def *value, fetch bool) val
 
 // eval evaluates src (an expression) starting at pos.
 func (ev *evaluator) eval(src string, pos source.Pos) value {
-	p := &parser{ev: ev, toks: lexRuby(src, pos)}
-	for p.peek().kind == tNewline {
-		p.next()
-	}
-	v := p.expr()
-	for p.peek().kind == tNewline {
-		p.next()
-	}
-	if t := p.peek(); t.kind != tEOF && v.kind != vUnknown {
+	p := newParser(ev, lexRuby(src, pos))
+	v := p.paddedExpr()
+	if t := p.Peek(); !t.EOF() && v.kind != vUnknown {
 		return unknown(t.pos, "more than one expression (%q)", t.text)
 	}
 	return v
