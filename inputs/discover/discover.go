@@ -316,6 +316,8 @@ type ServerContainer struct {
 	// MemoryLimit is the container's memory limit in bytes (0 when the
 	// manifest sets none, or sets one conncap cannot read).
 	MemoryLimit source.Value[int64]
+	// Mounted are the ConfigMap keys the container sees as files.
+	Mounted []kube.MountedFile
 }
 
 // IsServerImage reports whether a container image is a MySQL or MariaDB
@@ -373,7 +375,8 @@ func (w *walker) serverContainers() {
 		for _, wl := range w.facts.Kube.Workloads {
 			for _, c := range wl.Containers {
 				if IsServerImage(c.Image.V) {
-					sc := ServerContainer{Name: wl.Name, Pos: c.Pos, Image: c.Image, Args: append(slices.Clone(c.Command), c.Args...)}
+					sc := ServerContainer{Name: wl.Name, Pos: c.Pos, Image: c.Image, Args: append(slices.Clone(c.Command), c.Args...),
+						Mounted: w.facts.Kube.MountedFiles(wl, c)}
 					if n, err := kube.MemoryBytes(c.MemoryLimit.V); err == nil && c.MemoryLimit.V != "" {
 						sc.MemoryLimit = source.Value[int64]{V: n, Origin: c.MemoryLimit.Origin}
 					}
@@ -615,7 +618,7 @@ func (w *walker) finish(ctx context.Context) error {
 			w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: p, Reason: "option file the server does not read (nothing it reads includes it)"})
 		}
 		w.facts.Entries, w.facts.Options = entries, set
-		return nil
+		return w.mountedOptionFiles()
 	}
 	// A repository without them: option files that no other found file
 	// includes are entry points of their own (conf.d fragments mounted
@@ -641,6 +644,94 @@ func (w *walker) finish(ctx context.Context) error {
 		return err
 	}
 	w.facts.Options = set
+	return w.mountedOptionFiles()
+}
+
+// serverConfDirs are the directories the official images' main option
+// file includes (!includedir): mysql's /etc/my.cnf reads /etc/mysql/conf.d,
+// mariadb's /etc/mysql/my.cnf reads conf.d and mariadb.conf.d, Percona's
+// /etc/my.cnf reads /etc/my.cnf.d.
+var serverConfDirs = []string{"/etc/mysql/conf.d", "/etc/mysql/mysql.conf.d", "/etc/mysql/mariadb.conf.d", "/etc/my.cnf.d"}
+
+// mountedOptionFiles adds the option files a Kubernetes server container
+// sees through ConfigMap volumes, after the files in the inputs and in the
+// order the image reads them: a main file mounted over /etc/my.cnf or
+// /etc/mysql/my.cnf, then the *.cnf files mounted into a directory the main
+// file includes, by name. A mounted main file replaces the image's: then
+// only the directories it names itself are read. The image's own files are
+// not in the inputs (said in a note). Positions are in the manifest.
+func (w *walker) mountedOptionFiles() error {
+	if len(w.facts.Units) > 0 || len(w.facts.ServerContainers) == 0 || len(w.facts.ServerContainers[0].Mounted) == 0 {
+		return nil
+	}
+	sc := w.facts.ServerContainers[0]
+	type mounted struct {
+		kube.MountedFile
+		file *mycnf.File
+	}
+	var mains, dirs []mounted
+	includes := map[string]bool{}
+	for _, m := range sc.Mounted {
+		isMain := slices.Contains(mycnf.DefaultFiles, m.Path)
+		inDir := slices.Contains(serverConfDirs, path.Dir(m.Path)) && strings.HasSuffix(m.Path, ".cnf")
+		if !isMain && !inDir {
+			why := "which the server does not read by default"
+			if slices.Contains(serverConfDirs, path.Dir(m.Path)) {
+				why = "and !includedir reads only *.cnf files"
+			}
+			w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: m.Value.Origin.Pos.String(),
+				Reason: fmt.Sprintf("ConfigMap %s key %s is mounted at %s, %s", m.ConfigMap, m.Key, m.Path, why)})
+			continue
+		}
+		at, ok := w.blockOffset(m.Value.Origin.Pos)
+		if !ok {
+			w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: m.Value.Origin.Pos.String(),
+				Reason: fmt.Sprintf("ConfigMap %s key %s (mounted at %s) is not a literal block (|): not read", m.ConfigMap, m.Key, m.Path)})
+			continue
+		}
+		f, err := mycnf.ParseAt(m.Value.Origin.Pos.Path, []byte(m.Value.V), at.Lines, at.Cols)
+		if err != nil {
+			return fmt.Errorf("%s (ConfigMap %s, mounted at %s): %w", m.Key, m.ConfigMap, m.Path, err)
+		}
+		if isMain {
+			mains = append(mains, mounted{m, f})
+			for _, ln := range f.Lines {
+				if ln.Kind == mycnf.IncludeDirLine {
+					includes[path.Clean(ln.Arg)] = true
+				}
+			}
+		} else {
+			dirs = append(dirs, mounted{m, f})
+		}
+	}
+	slices.SortStableFunc(mains, func(a, b mounted) int {
+		return slices.Index(mycnf.DefaultFiles, a.Path) - slices.Index(mycnf.DefaultFiles, b.Path)
+	})
+	read := mains
+	for _, d := range dirs {
+		if len(mains) == 0 || includes[path.Dir(d.Path)] {
+			read = append(read, d)
+		} else {
+			w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: d.Value.Origin.Pos.String(),
+				Reason: fmt.Sprintf("mounted at %s, but the option file mounted over the image's does not include %s", d.Path, path.Dir(d.Path))})
+		}
+	}
+	set := w.facts.Options
+	for _, m := range read {
+		set.Files = append(set.Files, m.file)
+		set.Events = append(set.Events, mycnf.Event{Pos: m.Mount, Kind: mycnf.MountedFile, Path: m.Path})
+		for _, ln := range m.file.Lines {
+			switch ln.Kind {
+			case mycnf.OptionLine:
+				set.Options = append(set.Options, mycnf.Option{Line: ln, File: m.file.Path})
+			case mycnf.CommentLine:
+				set.Comments = append(set.Comments, mycnf.Comment{Pos: ln.Pos, Text: ln.Comment})
+			case mycnf.IncludeLine, mycnf.IncludeDirLine:
+				w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: ln.Pos.String(),
+					Reason: "an include in a mounted option file names a path in the container, not in the inputs: not followed"})
+			}
+		}
+	}
 	return nil
 }
 

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/conncap/conncap/inputs/discover"
+	"github.com/conncap/conncap/inputs/mycnf"
 	"github.com/conncap/conncap/inputs/sysroot"
 	"github.com/conncap/conncap/inputs/sysroot/sysroottest"
 )
@@ -255,6 +257,81 @@ func TestWalkProxySQLConfigMap(t *testing.T) {
 			}
 			if !noted {
 				t.Errorf("the quoted cnf is not noted: %v", f.Skipped)
+			}
+		})
+	}
+}
+
+// TestWalkMountedOptionFiles: a Kubernetes server container reads the
+// ConfigMap keys mounted where its image looks (a main file over
+// /etc/my.cnf, *.cnf files in the directories it includes), with positions
+// in the manifest; keys mounted elsewhere are noted, not read.
+func TestWalkMountedOptionFiles(t *testing.T) {
+	sts := func(mounts, volumes string) string {
+		return "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db}\nspec:\n  template:\n    spec:\n      containers:\n" +
+			"        - name: db\n          image: mysql:8.4\n          volumeMounts:\n" + mounts + "      volumes:\n" + volumes
+	}
+	cm := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cfg}\ndata:\n" +
+		"  main.cnf: |\n    [mysqld]\n    max_connections = 300\n" + // lines 6-7
+		"  z-tuning.cnf: |\n    [mysqld]\n    max_connections = 400\n" + // lines 9-10
+		"  a-extra.cnf: |\n    [mysqld]\n    wait_timeout = 60\n" + // lines 12-13
+		"  README: |\n    docs\n" +
+		"  with-include.cnf: |\n    [mysqld]\n    !includedir /etc/mysql/conf.d/\n---\n"
+	for _, tc := range []struct {
+		name     string
+		manifest string
+		options  []string
+		skipped  []string
+	}{
+		{
+			name: "a directory the image includes: *.cnf by name",
+			manifest: cm + sts("            - {name: c, mountPath: /etc/mysql/conf.d}\n",
+				"        - name: c\n          configMap: {name: cfg}\n"),
+			options: []string{"k8s/db.yaml:13:5 wait_timeout=60", "k8s/db.yaml:18:5 !includedir", "k8s/db.yaml:7:5 max_connections=300", "k8s/db.yaml:10:5 max_connections=400"},
+			skipped: []string{"k8s/db.yaml:14:11: ConfigMap cfg key README is mounted at /etc/mysql/conf.d/README, and !includedir reads only *.cnf files",
+				"k8s/db.yaml:18:5: an include in a mounted option file names a path in the container, not in the inputs: not followed"},
+		},
+		{
+			name: "a main file over the image's, without an includedir: conf.d is not read",
+			manifest: cm + sts("            - {name: c, mountPath: /etc/my.cnf, subPath: main.cnf}\n            - {name: d, mountPath: /etc/mysql/conf.d}\n",
+				"        - name: c\n          configMap: {name: cfg}\n        - name: d\n          configMap: {name: cfg, items: [{key: z-tuning.cnf, path: tuning.cnf}]}\n"),
+			options: []string{"k8s/db.yaml:7:5 max_connections=300"},
+			skipped: []string{"k8s/db.yaml:8:17: mounted at /etc/mysql/conf.d/tuning.cnf, but the option file mounted over the image's does not include /etc/mysql/conf.d"},
+		},
+		{
+			name: "a main file that includes conf.d",
+			manifest: cm + sts("            - {name: c, mountPath: /etc/my.cnf, subPath: with-include.cnf}\n            - {name: d, mountPath: /etc/mysql/conf.d}\n",
+				"        - name: c\n          configMap: {name: cfg}\n        - name: d\n          configMap: {name: cfg, items: [{key: z-tuning.cnf, path: tuning.cnf}]}\n"),
+			options: []string{"k8s/db.yaml:18:5 !includedir", "k8s/db.yaml:10:5 max_connections=400"},
+			skipped: []string{"k8s/db.yaml:18:5: an include in a mounted option file names a path in the container, not in the inputs: not followed"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := discover.Walk(context.Background(), tree(t, map[string]string{"k8s/db.yaml": tc.manifest}), []string{"."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var opts, skipped []string
+			for _, o := range f.Options.Options {
+				opts = append(opts, fmt.Sprintf("%s %s=%s", o.Pos, o.Name, o.Value))
+			}
+			for _, file := range f.Options.Files {
+				for _, ln := range file.Lines {
+					if ln.Kind == mycnf.IncludeDirLine {
+						opts = append(opts, fmt.Sprintf("%s !includedir", ln.Pos))
+					}
+				}
+			}
+			for _, s := range f.Skipped {
+				skipped = append(skipped, s.Path+": "+s.Reason)
+			}
+			slices.Sort(opts)
+			want := slices.Sorted(slices.Values(tc.options))
+			if diff := cmp.Diff(want, opts); diff != "" {
+				t.Errorf("options (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tc.skipped, skipped); diff != "" {
+				t.Errorf("skipped (-want +got):\n%s", diff)
 			}
 		})
 	}

@@ -81,6 +81,31 @@ type Workload struct {
 	Containers []Container
 	// PodAnnotations are the pod template's annotations (a Pod's own).
 	PodAnnotations map[string]source.Value[string]
+	// Volumes are the pod's volumes that conncap follows: ConfigMaps.
+	Volumes []Volume
+}
+
+// Volume is a pod volume backed by a ConfigMap.
+type Volume struct {
+	Name      string
+	Pos       source.Pos
+	ConfigMap string // the ConfigMap's name
+	// Items, when listed, are the only keys projected, each at its path;
+	// otherwise every key is a file named after it.
+	Items []KeyToPath
+}
+
+// KeyToPath projects one ConfigMap key to a relative path in the volume.
+type KeyToPath struct {
+	Key, Path string
+}
+
+// VolumeMount is where a container sees a volume.
+type VolumeMount struct {
+	Name      string
+	MountPath string
+	SubPath   string // one file or directory of the volume, mounted alone
+	Pos       source.Pos
 }
 
 // Strategy is a workload's rollout strategy: a Deployment's spec.strategy,
@@ -126,6 +151,8 @@ type Container struct {
 	// Resource quantities as written ("500m", "2", "1Gi"), with V "" and a
 	// Named origin when absent. ParseQuantity and MemoryBytes read them.
 	CPULimit, CPURequest, MemoryLimit, MemoryRequest source.Value[string]
+	// VolumeMounts are where the container sees the pod's volumes.
+	VolumeMounts []VolumeMount
 }
 
 // EnvMap returns the container's resolved environment by name.

@@ -254,6 +254,26 @@ func (d *doc) podSpec(w *Workload, ps val) {
 			w.Containers = append(w.Containers, ct)
 		}
 	}
+	for _, v := range ps.get("volumes").items() {
+		if !v.object() {
+			continue
+		}
+		name, ok := v.get("name").str()
+		cm := v.get("configMap")
+		if !ok || !cm.object() {
+			continue
+		}
+		cmName, _ := cm.get("name").str()
+		vol := Volume{Name: name.V, Pos: name.Origin.Pos, ConfigMap: cmName.V}
+		for _, it := range cm.get("items").items() {
+			key, ok1 := it.get("key").str()
+			p, ok2 := it.get("path").str()
+			if ok1 && ok2 {
+				vol.Items = append(vol.Items, KeyToPath{Key: key.V, Path: p.V})
+			}
+		}
+		w.Volumes = append(w.Volumes, vol)
+	}
 }
 
 func (d *doc) container(x val, init bool) (Container, bool) {
@@ -295,6 +315,15 @@ func (d *doc) container(x val, init bool) (Container, bool) {
 	c.MemoryLimit = limits.get("memory").quantity()
 	c.CPURequest = requests.get("cpu").quantity()
 	c.MemoryRequest = requests.get("memory").quantity()
+	for _, m := range x.get("volumeMounts").items() {
+		name, ok1 := m.get("name").str()
+		mp, ok2 := m.get("mountPath").str()
+		if !ok1 || !ok2 {
+			continue
+		}
+		sub, _ := m.get("subPath").str()
+		c.VolumeMounts = append(c.VolumeMounts, VolumeMount{Name: name.V, MountPath: mp.V, SubPath: sub.V, Pos: mp.Origin.Pos})
+	}
 	c.Env, _ = resolveEnv(&c, "", nil)
 	return c, true
 }

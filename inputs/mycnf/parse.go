@@ -76,6 +76,13 @@ const MaxLineBytes = 4094
 // server stop reading the file: an option before any group, a group header
 // without ']'. The lines before the first error are returned with it.
 func Parse(path string, src []byte) (*File, error) {
+	return ParseAt(path, src, 0, 0)
+}
+
+// ParseAt is Parse for an option file embedded in the file at path, such
+// as a Kubernetes ConfigMap's literal block: lines is added to every line
+// and cols to every column of the positions reported.
+func ParseAt(path string, src []byte, lines, cols int) (*File, error) {
 	text := source.NewFile(path, src)
 	f := &File{Path: path, Text: text, Lines: make([]Line, 0, strings.Count(string(src), "\n")+1)}
 	var errs source.ErrorList
@@ -93,7 +100,7 @@ func Parse(path string, src []byte) (*File, error) {
 		}
 		if end-off > MaxLineBytes {
 			if off == lineStart {
-				f.LongLines = append(f.LongLines, source.Pos{Path: path, Line: lineNo})
+				f.LongLines = append(f.LongLines, source.Pos{Path: path, Line: lineNo + lines})
 			}
 			end = off + MaxLineBytes
 		}
@@ -109,7 +116,7 @@ func Parse(path string, src []byte) (*File, error) {
 			start++
 		}
 		pos := func(o int) source.Pos {
-			return source.Pos{Path: path, Line: ln, Col: source.Col(physical, chunkOff+o)}
+			return source.Pos{Path: path, Line: ln + lines, Col: source.Col(physical, chunkOff+o) + cols}
 		}
 		if start == len(raw) {
 			continue
