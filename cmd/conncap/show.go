@@ -53,8 +53,32 @@ func showCommand() *cli.Command {
 // (documented in the README; fields are only ever added).
 type showDoc struct {
 	Server showServer `json:"server"`
-	Files  []showFile `json:"files"`
-	Notes  []string   `json:"notes"`
+	// Proxies are the ProxySQL tiers in front of the server (absent
+	// without one).
+	Proxies []showProxy `json:"proxies,omitempty"`
+	Files   []showFile  `json:"files"`
+	Notes   []string    `json:"notes"`
+}
+
+type showProxy struct {
+	Name      string `json:"name"`
+	Source    string `json:"source"`
+	Config    string `json:"config,omitempty"`
+	Sidecar   bool   `json:"sidecar"`
+	Instances int    `json:"instances"` // 0 for a sidecar: one per pod
+	// FrontendCap is mysql-max_connections with its origin.
+	FrontendCap showInt `json:"frontend_cap"`
+	// Backends are the mysql_servers rows that reach this server.
+	Backends []showBackend `json:"backends"`
+	Services []string      `json:"services"`
+}
+
+type showBackend struct {
+	Address        string  `json:"address"`
+	Port           int     `json:"port"`
+	Hostgroup      int     `json:"hostgroup"`
+	Status         string  `json:"status"`
+	MaxConnections showInt `json:"max_connections"`
 }
 
 type showFile struct {
@@ -187,6 +211,24 @@ func showData(a *planner.Analysis) showDoc {
 	srv.Configured, srv.ConfiguredFrom = values(s.Configured)
 	srv.Effective, srv.EffectiveFrom = values(s.Effective)
 	d.Server = srv
+	for _, px := range a.Proxies {
+		sp := showProxy{Name: px.Name, Source: px.Pos.String(), Sidecar: px.Sidecar, Instances: px.Demand().Instances,
+			FrontendCap: showInt{Value: px.FrontendCap(), Source: "ProxySQL default (no proxysql.cnf in the inputs)"},
+			Backends:    []showBackend{}, Services: []string{}}
+		if c := px.Config; c != nil {
+			sp.Config = c.Path
+			sp.FrontendCap.Source = c.MaxConnections.Origin.String()
+			d.Files = append(d.Files, showFile{Path: c.Path, Kind: "proxysql"})
+		}
+		for _, b := range px.Backends {
+			sp.Backends = append(sp.Backends, showBackend{Address: b.Address.V, Port: b.Port.V, Hostgroup: b.Hostgroup.V, Status: b.Status.V,
+				MaxConnections: showInt{Value: b.MaxConnections.V, Source: b.MaxConnections.Origin.String()}})
+		}
+		for _, svc := range px.Services {
+			sp.Services = append(sp.Services, svc.Name)
+		}
+		d.Proxies = append(d.Proxies, sp)
+	}
 	return d
 }
 
@@ -255,6 +297,17 @@ func writeShowText(w io.Writer, a *planner.Analysis) error {
 		fmt.Fprintf(&b, "\nstartup log the server will print:\n")
 		for _, l := range s.StartupLog {
 			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
+	for _, px := range d.Proxies {
+		inst := fmt.Sprintf("%d instances", px.Instances)
+		if px.Sidecar {
+			inst = "a sidecar in every pod"
+		}
+		fmt.Fprintf(&b, "\nproxy %s (%s, %s), in front of %s:\n", px.Name, px.Source, inst, strings.Join(px.Services, ", "))
+		fmt.Fprintf(&b, "  clients per instance: at most %d (%s)\n", px.FrontendCap.Value, px.FrontendCap.Source)
+		for _, be := range px.Backends {
+			fmt.Fprintf(&b, "  to %s:%d, hostgroup %d, %s: at most %d per instance (%s)\n", be.Address, be.Port, be.Hostgroup, be.Status, be.MaxConnections.Value, be.MaxConnections.Source)
 		}
 	}
 	for _, n := range d.Notes {
