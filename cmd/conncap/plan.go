@@ -345,6 +345,15 @@ func writePlanText(w io.Writer, a *planner.Analysis, color bool) error {
 	} else if r := demand.Worst(a.Demand); r.Limit > 0 {
 		fmt.Fprintf(&b, "\nworst case %s: %d of %d connections (%d free)\n", r.Scenario, r.Total, r.Limit, r.Limit-r.Total)
 	}
+	for i, px := range a.Proxies {
+		for _, r := range a.Demand {
+			if pl := r.Proxies[i]; pl.FrontendPerInstance > pl.FrontendCap {
+				fmt.Fprintf(&b, "%s turns clients away first in the %s scenario: %d per instance against mysql-max_connections %d (%d over)\n",
+					px.Name, r.Scenario, pl.FrontendPerInstance, pl.FrontendCap, pl.FrontendPerInstance-pl.FrontendCap)
+				break
+			}
+		}
+	}
 	writeAccounts(&b, a)
 	writeRecommendations(&b, a)
 	for _, n := range a.Notes {
