@@ -104,7 +104,7 @@ func (e *ecosystem[F]) apps() []*App {
 
 // AppRoot is the directory an application's configuration file belongs
 // to: the file's directory, above the conventional config folders
-// (src/main/resources, config, resources, conf, settings).
+// (src/main/resources, config, resources, conf, settings, src).
 func AppRoot(p string) string {
 	dir := path.Dir(p)
 	if i := strings.Index(dir+"/", "/src/main/resources/"); i >= 0 {
@@ -115,7 +115,7 @@ func AppRoot(p string) string {
 	}
 	for {
 		switch path.Base(dir) {
-		case "config", "resources", "conf", "settings", "pool.d", "php-fpm.d":
+		case "config", "resources", "conf", "settings", "pool.d", "php-fpm.d", "src":
 			dir = path.Dir(dir)
 			continue
 		}
