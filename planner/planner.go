@@ -39,11 +39,26 @@ type Analysis struct {
 	AccountDemand map[*system.Account][]int
 	// AccountLimits are the recommended per-account limits (ALTER USER).
 	AccountLimits []emit.AccountLimit
+	// Memory is the worst-case memory of the server as configured, against
+	// its budget when one is known.
+	Memory MemoryCheck
 	// Plan holds the recommended values.
 	Plan     *recommend.Plan
 	headroom float64
 	Comments []Comment // conncap: directives found in the inputs
 	Notes    []string  // assumptions, said in the output
+}
+
+// MemoryCheck is MySQLTuner's worst case for the server as configured: the
+// global buffers plus max_connections × the per-thread buffers.
+type MemoryCheck struct {
+	Estimate memory.Estimate
+	// Budget is the memory the server may use (V 0 when unknown), from
+	// --memory, the unit's MemoryMax, the container's limit or the
+	// configuration file.
+	Budget source.Value[int64]
+	// Fits is the largest max_connections whose worst case fits Budget.
+	Fits int64
 }
 
 // DefaultHeadroom is the fraction of max_connections plans aim under, as
@@ -105,23 +120,17 @@ func Analyze(f *discover.Facts, opt Options) (*Analysis, error) {
 		a.headroom = DefaultHeadroom
 	}
 	ropt := recommend.Options{Headroom: a.headroom}
-	budget := opt.Memory
-	budgetFrom := "flag --memory"
-	if budget == 0 && srv.Unit != nil {
-		if m, ok := srv.Unit.Last("Service", "MemoryMax"); ok {
-			if n, err := memory.ParseSize(m.Value); err == nil {
-				budget, budgetFrom = n, "MemoryMax at "+m.ValuePos.String()
-			}
-		}
-	}
-	if budget == 0 && srv.Unit == nil && len(f.ServerContainers) > 0 {
-		if m := f.ServerContainers[0].MemoryLimit; m.V > 0 {
-			budget, budgetFrom = m.V, "container memory limit at "+m.Origin.String()
-		}
+	budget, budgetOrigin := memoryBudget(f, srv, opt)
+	budgetFrom := budgetOrigin.String()
+	if budgetOrigin.Pos.IsValid() && budgetOrigin.Note != "" {
+		budgetFrom = budgetOrigin.Note + " at " + budgetOrigin.Pos.String() // "MemoryMax at x.service:7:11"
 	}
 	in := memory.FromServer(srv, srv.Effective.MaxConnections.V, budget)
+	a.Memory.Estimate = memory.Worst(in)
 	if budget > 0 {
 		ropt.MemoryBudget, ropt.MaxConnectionsForMemory = budget, memory.MaxConnectionsFor(in, budget)
+		a.Memory.Budget = source.Value[int64]{V: budget, Origin: budgetOrigin}
+		a.Memory.Fits = ropt.MaxConnectionsForMemory
 	}
 	a.Plan = recommend.Compute(srv, a.Services, a.Demand, ropt)
 	a.AccountLimits = accountLimits(a)
@@ -196,6 +205,30 @@ func accountConnections(acct *system.Account, services []*system.Service, r dema
 		n += min(via[pl.Proxy], pl.Backend)
 	}
 	return n
+}
+
+// memoryBudget is the memory the server may use, and where that comes
+// from: --memory, else the unit's MemoryMax, else the server container's
+// memory limit, else the configuration file's memory (0 when none says).
+func memoryBudget(f *discover.Facts, srv *system.Server, opt Options) (int64, source.Origin) {
+	if opt.Memory > 0 {
+		return opt.Memory, source.Named("flag --memory")
+	}
+	if srv.Unit != nil {
+		if m, ok := srv.Unit.Last("Service", "MemoryMax"); ok {
+			if n, err := memory.ParseSize(m.Value); err == nil && n > 0 {
+				return n, source.Origin{Pos: m.ValuePos, Note: "MemoryMax"}
+			}
+		}
+	} else if len(f.ServerContainers) > 0 {
+		if m := f.ServerContainers[0].MemoryLimit; m.V > 0 {
+			return m.V, source.Origin{Pos: m.Origin.Pos, Note: "container memory limit"}
+		}
+	}
+	if opt.MemoryFallback.V > 0 {
+		return opt.MemoryFallback.V, opt.MemoryFallback.Origin
+	}
+	return 0, source.Origin{}
 }
 
 func gib(n int64) string { return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30)) }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/conncap/conncap/inputs/config"
 	"github.com/conncap/conncap/inputs/discover"
+	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/inputs/sysroot"
 	"github.com/conncap/conncap/planner"
 	mem "github.com/conncap/conncap/planner/memory"
@@ -205,25 +206,30 @@ func load(c *cli.Context, cfg *config.Config, cfgDir string, args []string, root
 		return nil, usagef("--headroom %v: want a fraction between 0 and 1", headroom)
 	}
 	var memory int64
+	var memoryFallback source.Value[int64]
 	if m := c.String("memory"); m != "" {
 		if memory, err = mem.ParseSize(m); err != nil {
 			return nil, usagef("--memory: %v", err)
 		}
-	} else if cfg.Memory != "" {
-		if memory, err = mem.ParseSize(cfg.Memory); err != nil {
+	}
+	if cfg.Memory != "" {
+		n, err := mem.ParseSize(cfg.Memory)
+		if err != nil {
 			return nil, fmt.Errorf("%s: memory: %w", cfg.Path, err)
 		}
+		memoryFallback = source.Value[int64]{V: n, Origin: source.Named("memory: " + cfg.Memory + " in " + cfg.Path)}
 	}
 	a, err := planner.Analyze(facts, planner.Options{
-		Server:    flagOr(c, "server", cfg.Server),
-		NoFile:    flagOr(c, "nofile", cfg.NoFile),
-		CPUs:      cpus,
-		Nodes:     intFlagOr(c, "nodes", cfg.Nodes),
-		Services:  cfg.Services,
-		Consumers: cfg.Consumers,
-		Scale:     scale,
-		Headroom:  headroom,
-		Memory:    memory,
+		Server:         flagOr(c, "server", cfg.Server),
+		NoFile:         flagOr(c, "nofile", cfg.NoFile),
+		CPUs:           cpus,
+		Nodes:          intFlagOr(c, "nodes", cfg.Nodes),
+		Services:       cfg.Services,
+		Consumers:      cfg.Consumers,
+		Scale:          scale,
+		Headroom:       headroom,
+		Memory:         memory,
+		MemoryFallback: memoryFallback,
 	})
 	if err != nil {
 		return nil, err

@@ -8,7 +8,7 @@
 // on, or `want +N "regexp"` for the N-th line below it (for formats without
 // trailing comments, such as systemd units). Several quoted regexps may
 // follow one want. An optional file named "args" in the case directory holds
-// command-line flags (--server=…, --nofile=…, --cpus=…,
+// command-line flags (--server=…, --nofile=…, --cpus=…, --memory=…,
 // --wait-timeout-threshold=…), and an optional .conncap.yaml the services,
 // consumers and headroom. Every finding must match an annotation on its
 // line and every annotation must be matched.
@@ -27,9 +27,11 @@ import (
 
 	"github.com/conncap/conncap/inputs/config"
 	"github.com/conncap/conncap/inputs/discover"
+	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/inputs/sysroot"
 	"github.com/conncap/conncap/lint"
 	"github.com/conncap/conncap/planner"
+	"github.com/conncap/conncap/planner/memory"
 )
 
 // Run checks rule on every case directory under dir.
@@ -66,6 +68,13 @@ func Analyze(t *testing.T, dir string, args []string) (*planner.Analysis, *lint.
 			t.Fatalf("fixture configuration: %v", err)
 		}
 		opts.Services, opts.Consumers = fc.Services, fc.Consumers
+		if fc.Memory != "" {
+			n, err := memory.ParseSize(fc.Memory)
+			if err != nil {
+				t.Fatalf("fixture configuration: memory: %v", err)
+			}
+			opts.MemoryFallback = source.Value[int64]{V: n, Origin: source.Named("memory: " + fc.Memory + " in " + config.FileName)}
+		}
 		if fc.Thresholds.Headroom > 0 {
 			cfg.Thresholds.Headroom = fc.Thresholds.Headroom
 		}
@@ -113,6 +122,12 @@ func parseArgs(t *testing.T, args []string) (planner.Options, *lint.Config) {
 				t.Fatalf("args: %v", err)
 			}
 			o.CPUs = n
+		case "--memory":
+			n, err := memory.ParseSize(v)
+			if err != nil {
+				t.Fatalf("args: %v", err)
+			}
+			o.Memory = n
 		case "--wait-timeout-threshold":
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {

@@ -35,6 +35,7 @@ func All() []*lint.Rule {
 		UserConnectionsNearLimit,
 		UserLimitAboveMaxConnections,
 		AccountUndefined,
+		MemoryOverBudget,
 		ProxyBackendOverMaxConnections,
 		ProxyFrontendOverLimit,
 		ProxyUserMissing,

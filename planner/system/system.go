@@ -31,9 +31,13 @@ type Options struct {
 	// Scale sets a service's (or workload's) instance count: a what-if.
 	Scale map[string]int
 	// Headroom is the fraction of max_connections plans aim under (0.75
-	// when 0); Memory the server's memory budget in bytes (0: unknown).
-	Headroom float64
-	Memory   int64
+	// when 0); Memory the server's memory budget in bytes (0: unknown),
+	// from --memory; MemoryFallback the one the configuration file gives,
+	// used when neither the flag, the unit's MemoryMax nor the server
+	// container's limit says.
+	Headroom       float64
+	Memory         int64
+	MemoryFallback source.Value[int64]
 }
 
 // containerNoFile is the nofile limit assumed for a server container that
