@@ -25,7 +25,7 @@ var MemoryOverBudget = &lint.Rule{
 			"container's memory limit, or memory: in .conncap.yaml.",
 		Config: []string{"memory"},
 		Example: lint.Example{Files: map[string]string{
-			"etc/mysql/my.cnf": "[mysqld]\nmax_connections = 1000\nwait_timeout = 300\ninnodb_buffer_pool_size = 1G\nsort_buffer_size = 4M\n",
+			"etc/mysql/my.cnf":                 "[mysqld]\nmax_connections = 1000\nwait_timeout = 300\ninnodb_buffer_pool_size = 1G\nsort_buffer_size = 4M\n",
 			"lib/systemd/system/mysql.service": "[Service]\nExecStart=/usr/sbin/mysqld\nLimitNOFILE=65535\nMemoryMax=2G\n",
 		}, Args: []string{"--server=mysql-8.4"}},
 	},
