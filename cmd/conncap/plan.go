@@ -69,6 +69,8 @@ type planDoc struct {
 	Services  []planService  `json:"services"`
 	Consumers []planConsumer `json:"consumers"`
 	Proxies   []planProxy    `json:"proxies,omitempty"`
+	// Memory is MySQLTuner's worst case for the server as configured.
+	Memory    planMemory     `json:"memory"`
 	Scenarios []planScenario `json:"scenarios"`
 	// Recommendations are the values to change (absent when none).
 	Recommendations planRecommendations `json:"recommendations"`
@@ -109,6 +111,15 @@ type planAccount struct {
 	Current     int64  `json:"current"`
 	Recommended int64  `json:"recommended"`
 	Reason      string `json:"reason"`
+}
+
+type planMemory struct {
+	WorstCase     int64  `json:"worst_case_bytes"`
+	GlobalBuffers int64  `json:"global_buffers_bytes"`
+	PerThread     int64  `json:"per_thread_bytes"`
+	Budget        int64  `json:"budget_bytes"` // 0: unknown
+	BudgetSource  string `json:"budget_source,omitempty"`
+	Fits          int64  `json:"max_connections_that_fit,omitempty"`
 }
 
 type planProxyRow struct {
@@ -194,6 +205,12 @@ func planData(a *planner.Analysis) planDoc {
 	}
 	for _, c := range a.Consumers {
 		d.Consumers = append(d.Consumers, planConsumer(c))
+	}
+	m := a.Memory
+	d.Memory = planMemory{WorstCase: m.Estimate.Peak, GlobalBuffers: m.Estimate.ServerBuffers, PerThread: m.Estimate.PerThread,
+		Budget: m.Budget.V, Fits: m.Fits}
+	if m.Budget.V > 0 {
+		d.Memory.BudgetSource = m.Budget.Origin.String()
 	}
 	for _, px := range a.Proxies {
 		pp := planProxy{Name: px.Name, Source: px.Pos.String(), Sidecar: px.Sidecar, Services: []string{},
