@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -215,7 +214,7 @@ func planData(a *planner.Analysis) planDoc {
 	for _, px := range a.Proxies {
 		pp := planProxy{Name: px.Name, Source: px.Pos.String(), Sidecar: px.Sidecar, Services: []string{},
 			Instances: px.Demand().Instances, BackendCap: px.BackendCap(), FrontendCap: px.FrontendCap()}
-		if pp.BackendCap >= math.MaxInt32 {
+		if !px.Capped() {
 			pp.BackendCap = 0
 		}
 		if px.Config != nil {
@@ -315,7 +314,7 @@ func writePlanText(w io.Writer, a *planner.Analysis, color bool) error {
 		}
 		fmt.Fprintln(tw)
 		capText := "no cap"
-		if c := p.BackendCap(); c < math.MaxInt32 {
+		if c := p.BackendCap(); p.Capped() {
 			capText = fmt.Sprintf("≤ %d each", c)
 		}
 		fmt.Fprintf(tw, "%s → server (%s × %s)\t", p.Name, inst, capText)

@@ -78,7 +78,7 @@ func proxyBackendOver(p *lint.Pass) {
 	mc := p.Analysis.Server.Effective.MaxConnections
 	h := p.Config.Thresholds.Headroom
 	for i, px := range p.Analysis.Proxies {
-		if len(px.Backends) == 0 || px.BackendCap() >= math.MaxInt32 {
+		if len(px.Backends) == 0 || !px.Capped() {
 			continue
 		}
 		// The scenario where the proxy's caps add up to the most.

@@ -213,7 +213,7 @@ func proxyRows(services []*system.Service, results []demand.Result, limit int64,
 	}
 	var out []ProxyRow
 	for _, px := range proxies {
-		if len(px.Backends) == 0 || px.BackendCap() >= math.MaxInt32 {
+		if len(px.Backends) == 0 || !px.Capped() {
 			continue
 		}
 		// The scenario with the most instances, and what else reaches the

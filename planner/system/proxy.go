@@ -40,8 +40,14 @@ type Proxy struct {
 // unlimited stands for a backend cap nothing in the inputs sets.
 const unlimited = math.MaxInt32
 
+// Capped reports whether the inputs bound the proxy's backend connections
+// to this server (a proxysql.cnf with mysql_servers rows); BackendCap is
+// meaningless otherwise.
+func (p *Proxy) Capped() bool { return p.BackendCap() < unlimited }
+
 // BackendCap is the most connections one instance opens to this server:
-// Σ max_connections of its rows (OFFLINE_HARD rows get none).
+// Σ max_connections of its rows (OFFLINE_HARD rows get none), or a huge
+// number when nothing caps them (see Capped).
 func (p *Proxy) BackendCap() int {
 	if p.Config == nil || len(p.Config.Servers) == 0 {
 		return unlimited
