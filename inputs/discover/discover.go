@@ -719,7 +719,7 @@ func (w *walker) mountedOptionFiles() error {
 	set := w.facts.Options
 	for _, m := range read {
 		set.Files = append(set.Files, m.file)
-		set.Events = append(set.Events, mycnf.Event{Pos: m.Mount, Kind: mycnf.MountedFile, Path: m.Path})
+		set.Events = append(set.Events, mycnf.Event{Pos: m.Value.Origin.Pos, Kind: mycnf.MountedFile, Path: m.Path, Msg: m.ConfigMap + "/" + m.Key})
 		for _, ln := range m.file.Lines {
 			switch ln.Kind {
 			case mycnf.OptionLine:

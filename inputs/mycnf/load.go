@@ -80,7 +80,7 @@ const (
 	HomeInclude                           // an include under ~/: the home of the server's user, not modelled
 	PathTooLong                           // an include path the server ignores (FN_REFLEN)
 	EntryIsDir                            // an option file to read that is a directory: the server reads nothing from it
-	MountedFile                           // a ConfigMap key a container sees as an option file (Pos: the volumeMount; Path: in the container)
+	MountedFile                           // a ConfigMap key a container reads as an option file (Pos: the key's value; Path: in the container; Msg: "configmap/key")
 )
 
 // maxIncludePath is the longest !include path the server opens: longer ones

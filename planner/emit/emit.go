@@ -8,6 +8,7 @@ package emit
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/conncap/conncap/inputs/mycnf"
@@ -124,6 +125,9 @@ func myCnf(s *system.Server, p *recommend.Plan) (Snippet, bool) {
 	if len(lines) == 0 {
 		return Snippet{}, false
 	}
+	if sn, ok := configMapPatch(s.OptionFiles, &b, lines); ok {
+		return sn, true
+	}
 	name := "etc/mysql/conf.d/zz-conncap.cnf"
 	switch d := lastIncludeDir(s.OptionFiles); {
 	case d != "":
@@ -139,6 +143,43 @@ func myCnf(s *system.Server, p *recommend.Plan) (Snippet, bool) {
 	}
 	fmt.Fprintf(&b, "[mysqld]\n%s\n", strings.Join(lines, "\n"))
 	return Snippet{Kind: MyCnf, Name: name, Text: b.String()}, true
+}
+
+// configMapPatch writes the my.cnf lines as a ConfigMap change when the
+// option file the server reads last is a ConfigMap key a Kubernetes
+// container mounts: a new key sorting last in a mounted directory, or the
+// lines to append to a key mounted as the main file. head is the comment
+// so far.
+func configMapPatch(set *mycnf.Set, head *strings.Builder, lines []string) (Snippet, bool) {
+	if set == nil {
+		return Snippet{}, false
+	}
+	var last *mycnf.Event
+	for i, e := range set.Events {
+		if e.Kind == mycnf.MountedFile {
+			last = &set.Events[i]
+		}
+	}
+	if last == nil {
+		return Snippet{}, false
+	}
+	cm, key, _ := strings.Cut(last.Msg, "/")
+	var b strings.Builder
+	b.WriteString(head.String())
+	block := "    [mysqld]\n"
+	for _, l := range lines {
+		block += "    " + l + "\n"
+	}
+	if slices.Contains(mycnf.DefaultFiles, last.Path) {
+		fmt.Fprintf(&b, "# The server reads ConfigMap %s key %s as %s: append these lines to that key in %s, then restart the pods.\n",
+			cm, key, last.Path, last.Pos.Path)
+		fmt.Fprintf(&b, "data:\n  %s: |\n    # … the key's lines so far …\n%s", key, block)
+	} else {
+		fmt.Fprintf(&b, "# ConfigMap %s is mounted at %s, whose *.cnf files the server reads in name order: add this key to it in %s,\n"+
+			"# where it sorts last and wins, then restart the pods (option files are read at startup).\n", cm, path.Dir(last.Path), last.Pos.Path)
+		fmt.Fprintf(&b, "data:\n  zz-conncap.cnf: |\n%s", block)
+	}
+	return Snippet{Kind: MyCnf, Name: "conncap-configmap-" + cm + ".yaml", Text: b.String()}, true
 }
 
 func dropIn(s *system.Server, p *recommend.Plan) (Snippet, bool) {
