@@ -5,6 +5,9 @@
 // caps. It judges nothing; values ProxySQL silently passes over are reported
 // as Ignored, with their positions.
 //
+// Query rules are read for routing only: which hostgroups a user's queries
+// may reach.
+//
 // The file is libconfig text (package inputs/libconfig). ProxySQL reads each
 // key with libconfig++'s lookupValue and no automatic conversion, so a key of
 // the wrong type ("300" quoted, 300L) counts as absent and its default
@@ -46,6 +49,9 @@ type Config struct {
 	Interfaces source.Value[string]
 	Servers    []Server
 	Users      []User
+	// Rules are the mysql_query_rules, by rule_id: an active rule with a
+	// destination_hostgroup sends the queries it matches there.
+	Rules []QueryRule
 	// Ignored are settings ProxySQL passes over: a key of the wrong type,
 	// an entry without a mandatory key.
 	Ignored  []Ignored
@@ -54,6 +60,7 @@ type Config struct {
 	// The tables' primary keys, for INSERT OR REPLACE while reading.
 	serverAt map[serverKey]int
 	userAt   map[string]int
+	ruleAt   map[int]int
 }
 
 // serverKey is mysql_servers' primary key.
@@ -85,6 +92,41 @@ type User struct {
 	// MaxConnections bounds the client connections of this user per
 	// ProxySQL instance.
 	MaxConnections source.Value[int]
+}
+
+// QueryRule is one mysql_query_rules row, as far as routing goes.
+type QueryRule struct {
+	Pos    source.Pos
+	RuleID source.Value[int]
+	Active source.Value[bool]
+	// Username limits the rule to one user; V "" (with a Named origin)
+	// means every user.
+	Username source.Value[string]
+	// DestinationHostgroup is where matching queries go; V -1 when the
+	// rule routes nowhere (it only rewrites, caches, or sets flags).
+	DestinationHostgroup source.Value[int]
+}
+
+// Hostgroups returns the hostgroups a user's queries may reach: the
+// user's default_hostgroup and the destination of every active query rule
+// for that user or for all users (which queries match a rule is not known
+// offline, so any may). ok is false when the file has no row for the user.
+func (c *Config) Hostgroups(username string) (groups []int, ok bool) {
+	for _, u := range c.Users {
+		if u.Username.V == username {
+			groups, ok = append(groups, u.DefaultHostgroup.V), true
+		}
+	}
+	if !ok {
+		return nil, false
+	}
+	for _, r := range c.Rules {
+		if r.Active.V && r.DestinationHostgroup.V >= 0 && (r.Username.V == "" || r.Username.V == username) &&
+			!slices.Contains(groups, r.DestinationHostgroup.V) {
+			groups = append(groups, r.DestinationHostgroup.V)
+		}
+	}
+	return groups, true
 }
 
 // Ignored is a setting ProxySQL does not use, and why.
@@ -146,7 +188,7 @@ func ParseAt(p string, src []byte, at libconfig.Offset, include func(name string
 
 // fromFile interprets a parsed file as ProxySQL's loader does.
 func fromFile(f *libconfig.File) *Config {
-	c := &Config{Path: f.Path, Comments: f.Comments, serverAt: map[serverKey]int{}, userAt: map[string]int{},
+	c := &Config{Path: f.Path, Comments: f.Comments, serverAt: map[serverKey]int{}, userAt: map[string]int{}, ruleAt: map[int]int{},
 		MaxConnections: source.Value[int]{V: DefaultMaxConnections, Origin: source.Named("ProxySQL default mysql-max_connections 2048")},
 		Interfaces:     source.Value[string]{V: DefaultInterfaces, Origin: source.Named("ProxySQL default mysql-interfaces 0.0.0.0:6033")},
 	}
@@ -163,8 +205,42 @@ func fromFile(f *libconfig.File) *Config {
 			c.readUser(row)
 		}
 	}
+	if s := f.Root.Lookup("mysql_query_rules"); s != nil {
+		for _, row := range s.Children {
+			c.readRule(row)
+		}
+	}
 	slices.SortStableFunc(c.Ignored, func(a, b Ignored) int { return a.Pos.Compare(b.Pos) })
 	return c
+}
+
+// readRule reads one mysql_query_rules row: rule_id is mandatory, active
+// defaults to 1, and a later row with the same rule_id replaces it.
+func (c *Config) readRule(row *libconfig.Setting) {
+	if row.Kind != libconfig.Group {
+		c.ignore(row.Pos, "a mysql_query_rules entry must be a group { … }; ProxySQL skips it")
+		return
+	}
+	id := row.Lookup("rule_id")
+	if id == nil || id.Kind != libconfig.Int {
+		c.ignore(row.Pos, "mysql_query_rules entry without a mandatory integer rule_id; ProxySQL skips it")
+		return
+	}
+	r := QueryRule{Pos: row.Pos, RuleID: source.Value[int]{V: int(id.Int), Origin: source.At(id.Pos)}}
+	active := c.lookupInt(row, "active", 1, "ProxySQL default active 1")
+	r.Active = source.Value[bool]{V: active.V != 0, Origin: active.Origin}
+	r.Username = source.Value[string]{Origin: source.Named("no username: every user")}
+	if u, ok := c.lookupString(row, "username"); ok {
+		r.Username = u
+	}
+	r.DestinationHostgroup = c.lookupInt(row, "destination_hostgroup", -1, "no destination_hostgroup")
+	if i, ok := c.ruleAt[r.RuleID.V]; ok {
+		c.ignore(c.Rules[i].Pos, "replaced by the mysql_query_rules entry at %s (same rule_id)", r.Pos)
+		c.Rules[i] = r
+		return
+	}
+	c.ruleAt[r.RuleID.V] = len(c.Rules)
+	c.Rules = append(c.Rules, r)
 }
 
 // readVariables reads mysql_variables: each member becomes mysql-<name>,

@@ -168,3 +168,46 @@ func TestMatch(t *testing.T) {
 		}
 	}
 }
+
+// TestHostgroups: a user's queries may reach its default hostgroup and the
+// destination of every active rule for it or for everyone.
+func TestHostgroups(t *testing.T) {
+	src := `mysql_users = ( { username = "app"; default_hostgroup = 10; }, { username = "etl"; default_hostgroup = 30; } )
+mysql_query_rules = (
+  { rule_id = 1; match_digest = "^SELECT .* FOR UPDATE"; destination_hostgroup = 10; apply = 1; },
+  { rule_id = 2; match_digest = "^SELECT"; destination_hostgroup = 20; apply = 1; },
+  { rule_id = 3; username = "etl"; destination_hostgroup = 40; },
+  { rule_id = 4; active = 0; destination_hostgroup = 50; },
+  { rule_id = 5; match_digest = "^SET"; multiplex = 0; },
+  { rule_id = 6; username = "app"; destination_hostgroup = "60"; },
+  { rule_id = 2; destination_hostgroup = 21; },
+  { destination_hostgroup = 70; }
+)
+`
+	c, err := proxysql.Parse("p.cnf", []byte(src), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]int{}
+	for _, u := range []string{"app", "etl", "nobody"} {
+		if hgs, ok := c.Hostgroups(u); ok {
+			got[u] = hgs
+		}
+	}
+	want := map[string][]int{"app": {10, 21}, "etl": {30, 10, 21, 40}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Hostgroups mismatch (-want +got):\n%s", diff)
+	}
+	var ignored []string
+	for _, ig := range c.Ignored {
+		ignored = append(ignored, fmt.Sprintf("%d:%d %s", ig.Pos.Line, ig.Pos.Col, ig.Msg))
+	}
+	wantIgnored := []string{
+		"4:3 replaced by the mysql_query_rules entry at p.cnf:9:3 (same rule_id)",
+		"8:60 ProxySQL reads destination_hostgroup only as a plain integer, not a string (\"60\"); it uses -1 (no destination_hostgroup)",
+		"10:3 mysql_query_rules entry without a mandatory integer rule_id; ProxySQL skips it",
+	}
+	if diff := cmp.Diff(wantIgnored, ignored); diff != "" {
+		t.Errorf("Ignored mismatch (-want +got):\n%s", diff)
+	}
+}

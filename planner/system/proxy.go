@@ -238,16 +238,18 @@ func namesServer(addr string, servers []string) bool {
 }
 
 // backendsTo picks the rows that reach this server, in the hostgroups the
-// proxy's users default to (every hostgroup when no user is known), and of
-// those the backend with the largest cap.
+// proxy's users' queries may reach (their default hostgroup and their query
+// rules' destinations; every hostgroup when no user is known), and of those
+// the backend with the largest cap.
 func backendsTo(p *Proxy, servers []string, notes []string) ([]proxysql.Server, []string) {
 	if p.Config == nil || len(p.Config.Servers) == 0 {
 		return nil, notes
 	}
 	groups := map[int]bool{}
 	for _, s := range p.Services {
-		if u, ok := p.User(s); ok {
-			groups[u.DefaultHostgroup.V] = true
+		hgs, _ := p.Config.Hostgroups(s.Account.V)
+		for _, hg := range hgs {
+			groups[hg] = true
 		}
 	}
 	type backend struct {

@@ -82,6 +82,20 @@ func TestProxies(t *testing.T) {
 				Backends: []string{"hg10 mysql-0.mysql:3306 max 100"}, BackendCap: 100, Notes: []string{runtimeNote}}},
 		},
 		{
+			name: "a query rule sends the api's reads to hostgroup 20: its row to the same server counts too",
+			files: map[string]string{
+				"k8s/mysql.yaml": mysqlSTS, "k8s/proxysql.yaml": proxyDeploy, "k8s/api.yaml": app("api", "proxysql", ""),
+				"k8s/proxysql.cnf": "mysql_servers = (\n" +
+					"  { address = \"mysql-0.mysql\"; hostgroup = 10; max_connections = 100; },\n" +
+					"  { address = \"mysql-0.mysql\"; hostgroup = 20; max_connections = 40; },\n" +
+					"  { address = \"mysql-0.mysql\"; hostgroup = 30; max_connections = 7; }\n)\n" +
+					"mysql_users = ( { username = \"app\"; default_hostgroup = 10; } )\n" +
+					"mysql_query_rules = ( { rule_id = 1; match_digest = \"^SELECT\"; destination_hostgroup = 20; apply = 1; } )\n",
+			},
+			want: []proxyView{{Name: "proxysql", Instances: "3 (k8s/proxysql.yaml:5:13)", Services: []string{"api"},
+				Backends: []string{"hg10 mysql-0.mysql:3306 max 100", "hg20 mysql-0.mysql:3306 max 40"}, BackendCap: 140, Notes: []string{runtimeNote}}},
+		},
+		{
 			name: "no users in the file: every hostgroup counts, and the busiest backend is the one checked",
 			files: map[string]string{
 				"k8s/mysql.yaml": mysqlSTS, "k8s/proxysql.yaml": proxyDeploy, "k8s/api.yaml": app("api", "proxysql", ""),
