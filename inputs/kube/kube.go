@@ -48,6 +48,7 @@ type Object struct {
 	Autoscaler *Autoscaler
 	ConfigMap  *ConfigMap
 	Secret     *Secret
+	Service    *Service
 }
 
 // Workload is an object that runs pods: Deployment, StatefulSet, DaemonSet,
@@ -83,6 +84,30 @@ type Workload struct {
 	PodAnnotations map[string]source.Value[string]
 	// Volumes are the pod's volumes that conncap follows: ConfigMaps.
 	Volumes []Volume
+	// PodLabels are the pod template's labels (a Pod's own), which
+	// Services select.
+	PodLabels map[string]string
+}
+
+// Service is a Service's name and the pods it selects; clients reach the
+// pods by the Service's DNS name.
+type Service struct {
+	Name, Namespace string
+	Pos             source.Pos
+	Selector        map[string]string // nil: selects nothing by itself (ExternalName, manual Endpoints)
+}
+
+// Selects reports whether the Service sends traffic to the pods of w.
+func (s *Service) Selects(w *Workload) bool {
+	if len(s.Selector) == 0 || namespaceOf(s.Namespace) != namespaceOf(w.Namespace) {
+		return false
+	}
+	for k, v := range s.Selector {
+		if w.PodLabels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // Volume is a pod volume backed by a ConfigMap.

@@ -79,6 +79,14 @@ func (d *doc) object(x val, apiVersion, kind string, kindVal val) *Object {
 		x.get("binaryData").keys() // type check only
 	case "/v1/Secret":
 		o.Secret = d.secret(o, x)
+	case "/v1/Service":
+		o.Service = &Service{Name: o.Name, Namespace: o.Namespace, Pos: o.Pos}
+		if sel := spec.get("selector").strMap(); len(sel) > 0 {
+			o.Service.Selector = make(map[string]string, len(sel))
+			for k, v := range sel {
+				o.Service.Selector[k] = v.V
+			}
+		}
 	}
 	return o
 }
@@ -131,7 +139,7 @@ func (d *doc) workload(o *Object, x, spec val) *Workload {
 	case "Pod":
 		w.Replicas = source.Value[int]{V: 1, Origin: source.Named("a Pod is one replica")}
 		w.Strategy = Strategy{Kind: w.Kind}
-		w.PodAnnotations = o.Annotations
+		w.PodAnnotations, w.PodLabels = o.Annotations, o.Labels
 		if spec.object() {
 			d.podSpec(w, spec)
 		}
@@ -140,6 +148,12 @@ func (d *doc) workload(o *Object, x, spec val) *Workload {
 	d.strategy(w, spec)
 	if podTemplate.object() {
 		w.PodAnnotations = podTemplate.get("metadata").get("annotations").strMap()
+		if labels := podTemplate.get("metadata").get("labels").strMap(); labels != nil {
+			w.PodLabels = make(map[string]string, len(labels))
+			for k, v := range labels {
+				w.PodLabels[k] = v.V
+			}
+		}
 		if ps := podTemplate.get("spec"); ps.object() {
 			d.podSpec(w, ps)
 		}

@@ -87,7 +87,7 @@ func TestParseDeploymentHPA(t *testing.T) {
 			Labels:      map[string]string{"app": "orders"},
 			Annotations: map[string]source.Value[string]{"conncap.io/pool": s("15", 28, 22)},
 			Workload: &kube.Workload{
-				Kind: "Deployment", Name: "orders", Namespace: "shop", Pos: at(23, 9),
+				Kind: "Deployment", Name: "orders", Namespace: "shop", Pos: at(23, 9), PodLabels: map[string]string{"app": "orders"},
 				Replicas: n(4, 30, 13), ReplicasSet: true,
 				Strategy: kube.Strategy{
 					Kind:           "Deployment",
@@ -161,7 +161,7 @@ func TestParseWorkloads(t *testing.T) {
 	}{
 		{"testdata/statefulset.yaml", func(at func(int, int) source.Pos, s func(string, int, int) source.Value[string], n func(int, int, int) source.Value[int]) []*kube.Workload {
 			return []*kube.Workload{{
-				Kind: "StatefulSet", Name: "mysql", Pos: at(5, 9),
+				Kind: "StatefulSet", Name: "mysql", Pos: at(5, 9), PodLabels: map[string]string{"app": "mysql"},
 				Replicas: n(3, 11, 13), ReplicasSet: true,
 				Strategy: kube.Strategy{
 					Kind:           "StatefulSet",
@@ -174,7 +174,7 @@ func TestParseWorkloads(t *testing.T) {
 		}},
 		{"testdata/daemonset.yaml", func(at func(int, int) source.Pos, s func(string, int, int) source.Value[string], n func(int, int, int) source.Value[int]) []*kube.Workload {
 			return []*kube.Workload{{
-				Kind: "DaemonSet", Name: "node-exporter-mysql", Namespace: "monitoring", Pos: at(4, 9),
+				Kind: "DaemonSet", Name: "node-exporter-mysql", Namespace: "monitoring", Pos: at(4, 9), PodLabels: map[string]string{"app": "node-agent"},
 				Replicas: namedN(1, "DaemonSet: one pod per node"), PerNode: true,
 				Strategy: kube.Strategy{
 					Kind:           "DaemonSet",
@@ -205,7 +205,7 @@ func TestParseWorkloads(t *testing.T) {
 		}},
 		{"testdata/keda.yaml", func(at func(int, int) source.Pos, s func(string, int, int) source.Value[string], n func(int, int, int) source.Value[int]) []*kube.Workload {
 			return []*kube.Workload{{
-				Kind: "Deployment", Name: "worker", Namespace: "shop", Pos: at(19, 9),
+				Kind: "Deployment", Name: "worker", Namespace: "shop", Pos: at(19, 9), PodLabels: map[string]string{"app": "worker"},
 				Replicas: namedN(1, "Kubernetes default replicas 1"),
 				Strategy: kube.Strategy{
 					Kind:           "Deployment",
@@ -311,7 +311,7 @@ func TestParseList(t *testing.T) {
 		t.Fatal("Parse(): List item 0 has no workload view")
 	}
 	want := &kube.Workload{
-		Kind: "Deployment", Name: "api", Namespace: "default", Pos: at(12, 11),
+		Kind: "Deployment", Name: "api", Namespace: "default", Pos: at(12, 11), PodLabels: map[string]string{"app": "api"},
 		Replicas: n(9, 18, 15), ReplicasSet: true,
 		Strategy: kube.Strategy{Kind: "Deployment", Type: s("RollingUpdate", 27, 13), MaxSurge: s("25%", 25, 19), MaxUnavailable: s("25%", 26, 25)},
 		Containers: []kube.Container{{

@@ -17,6 +17,7 @@ type Set struct {
 	Autoscalers []*Autoscaler
 	ConfigMaps  []*ConfigMap
 	Secrets     []*Secret
+	Services    []*Service
 	Notes       []Note // sorted by position
 }
 
@@ -74,6 +75,8 @@ func Resolve(files []*File) *Set {
 				s.Secrets = append(s.Secrets, o.Secret)
 			case o.Autoscaler != nil:
 				s.Autoscalers = append(s.Autoscalers, o.Autoscaler)
+			case o.Service != nil:
+				s.Services = append(s.Services, o.Service)
 			case o.Workload == nil && isWorkloadKind(o.Kind) && removedIn(o.APIVersion) != "":
 				s.note(o.Pos, "%s %s %q is not counted: Kubernetes %s stopped serving %s", o.APIVersion, o.Kind, o.Name, removedIn(o.APIVersion), o.APIVersion)
 			}

@@ -32,6 +32,9 @@ type Proxy struct {
 	// server (the busiest when the rows name several), in the hostgroups
 	// its users default to.
 	Backends []proxysql.Server
+	// Hosts are the names clients reach it by: its workload's name and
+	// the Services that select its pods.
+	Hosts []string
 	// Services connect through the proxy.
 	Services []*Service
 	Notes    []string
@@ -95,6 +98,7 @@ func (p *Proxy) User(s *Service) (proxysql.User, bool) {
 // proxyTier is a workload or compose service that runs a ProxySQL image.
 type proxyTier struct {
 	name     string
+	hosts    []string // the name and the Services selecting its pods
 	pos      source.Pos
 	file     string
 	replicas source.Value[int]
@@ -117,14 +121,20 @@ func proxyTiers(f *discover.Facts) []proxyTier {
 				}
 			}
 			if proxy {
-				out = append(out, proxyTier{name: w.Name, pos: w.Pos, file: w.Pos.Path, replicas: w.Replicas, sidecar: app})
+				hosts := []string{strings.ToLower(w.Name)}
+				for _, svc := range f.Kube.Services {
+					if svc.Selects(w) && !slices.Contains(hosts, strings.ToLower(svc.Name)) {
+						hosts = append(hosts, strings.ToLower(svc.Name))
+					}
+				}
+				out = append(out, proxyTier{name: w.Name, hosts: hosts, pos: w.Pos, file: w.Pos.Path, replicas: w.Replicas, sidecar: app})
 			}
 		}
 	}
 	for _, cp := range f.Compose {
 		for _, cs := range cp.Project.Services {
 			if discover.IsProxySQLImage(cs.Image.V) {
-				out = append(out, proxyTier{name: cs.Name, pos: cs.Pos, file: cs.Pos.Path, replicas: cs.Replicas})
+				out = append(out, proxyTier{name: cs.Name, hosts: []string{strings.ToLower(cs.Name)}, pos: cs.Pos, file: cs.Pos.Path, replicas: cs.Replicas})
 			}
 		}
 	}
@@ -140,7 +150,7 @@ func Proxies(f *discover.Facts, services []*Service) []*Proxy {
 	configs := slices.Clone(f.Proxies)
 	var out []*Proxy
 	for _, t := range tiers {
-		p := &Proxy{Name: t.name, Pos: t.pos, Sidecar: t.sidecar, Instances: t.replicas}
+		p := &Proxy{Name: t.name, Hosts: t.hosts, Pos: t.pos, Sidecar: t.sidecar, Instances: t.replicas}
 		if i := nearestConfig(t.file, configs, len(tiers)); i >= 0 {
 			p.Config = configs[i]
 			configs = slices.Delete(configs, i, i+1)
@@ -189,14 +199,16 @@ func nearestConfig(file string, configs []*proxysql.Config, tiers int) int {
 }
 
 // connectsTo reports whether a service connects through the proxy: it is
-// the proxy's own pod (a sidecar), or a pool's host names the proxy.
+// the proxy's own pod (a sidecar), or a pool's host names the proxy (its
+// workload, a Service selecting it; for a proxy no manifest runs, a host
+// called like ProxySQL).
 func connectsTo(p *Proxy, s *Service) bool {
 	if p.Sidecar {
 		return s.Name == p.Name
 	}
 	for _, pl := range s.Pools {
 		host := firstLabel(pl.Host.V)
-		if host != "" && (host == p.Name || p.Pos.Line == 0 && strings.Contains(host, "proxysql")) {
+		if host != "" && (slices.Contains(p.Hosts, host) || len(p.Hosts) == 0 && strings.Contains(host, "proxysql")) {
 			return true
 		}
 	}

@@ -82,6 +82,21 @@ func TestProxies(t *testing.T) {
 				Backends: []string{"hg10 mysql-0.mysql:3306 max 100"}, BackendCap: 100, Notes: []string{runtimeNote}}},
 		},
 		{
+			name: "a Service that selects the ProxySQL pods is a name for it; one in another namespace is not",
+			files: map[string]string{
+				"k8s/mysql.yaml": mysqlSTS,
+				"k8s/proxysql.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: proxysql, namespace: shop}\nspec:\n  replicas: 2\n  template:\n" +
+					"    metadata: {labels: {app: proxysql, tier: db}}\n    spec:\n      containers: [{name: proxysql, image: \"proxysql/proxysql:2.7.1\"}]\n---\n" +
+					"apiVersion: v1\nkind: Service\nmetadata: {name: db-frontend, namespace: shop}\nspec:\n  selector: {app: proxysql}\n---\n" +
+					"apiVersion: v1\nkind: Service\nmetadata: {name: elsewhere, namespace: other}\nspec:\n  selector: {app: proxysql}\n",
+				"k8s/api.yaml":    app("api", "db-frontend.shop.svc.cluster.local", ""),
+				"k8s/worker.yaml": app("worker", "elsewhere.other.svc", ""),
+				"k8s/proxysql.cnf": "mysql_servers = ( { address = \"mysql-0.mysql\"; hostgroup = 0; max_connections = 50; } )\n",
+			},
+			want: []proxyView{{Name: "proxysql", Instances: "2 (k8s/proxysql.yaml:5:13)", Services: []string{"api"},
+				Backends: []string{"hg0 mysql-0.mysql:3306 max 50"}, BackendCap: 50, Notes: []string{runtimeNote}}},
+		},
+		{
 			name: "a query rule sends the api's reads to hostgroup 20: its row to the same server counts too",
 			files: map[string]string{
 				"k8s/mysql.yaml": mysqlSTS, "k8s/proxysql.yaml": proxyDeploy, "k8s/api.yaml": app("api", "proxysql", ""),
