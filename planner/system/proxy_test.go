@@ -89,8 +89,8 @@ func TestProxies(t *testing.T) {
 					"    metadata: {labels: {app: proxysql, tier: db}}\n    spec:\n      containers: [{name: proxysql, image: \"proxysql/proxysql:2.7.1\"}]\n---\n" +
 					"apiVersion: v1\nkind: Service\nmetadata: {name: db-frontend, namespace: shop}\nspec:\n  selector: {app: proxysql}\n---\n" +
 					"apiVersion: v1\nkind: Service\nmetadata: {name: elsewhere, namespace: other}\nspec:\n  selector: {app: proxysql}\n",
-				"k8s/api.yaml":    app("api", "db-frontend.shop.svc.cluster.local", ""),
-				"k8s/worker.yaml": app("worker", "elsewhere.other.svc", ""),
+				"k8s/api.yaml":     app("api", "db-frontend.shop.svc.cluster.local", ""),
+				"k8s/worker.yaml":  app("worker", "elsewhere.other.svc", ""),
 				"k8s/proxysql.cnf": "mysql_servers = ( { address = \"mysql-0.mysql\"; hostgroup = 0; max_connections = 50; } )\n",
 			},
 			want: []proxyView{{Name: "proxysql", Instances: "2 (k8s/proxysql.yaml:5:13)", Services: []string{"api"},
