@@ -23,14 +23,18 @@ func scenarioPos(p *lint.Pass, r demand.Result) (source.Pos, *system.Service) {
 			best, top = l.Connections, p.Analysis.Services[i]
 		}
 	}
+	// A proxy sending more than any direct service: its cap is the number.
+	var busiest *system.Proxy
 	for i, pl := range r.Proxies {
 		if px := p.Analysis.Proxies[i]; pl.Backend > best && len(px.Backends) > 0 {
-			best, top = pl.Backend, nil
-			if pos := px.Backends[0].MaxConnections.Origin.Pos; pos.IsValid() {
-				return pos, nil
-			}
-			return px.Backends[0].Pos, nil
+			best, busiest = pl.Backend, px
 		}
+	}
+	if busiest != nil {
+		if pos := busiest.Backends[0].MaxConnections.Origin.Pos; pos.IsValid() {
+			return pos, nil
+		}
+		return busiest.Backends[0].Pos, nil
 	}
 	if top == nil {
 		return p.Analysis.Server.Effective.MaxConnections.Origin.Pos, nil

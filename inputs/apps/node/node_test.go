@@ -34,7 +34,6 @@ func loadFiles(t testing.TB, paths ...string) []*File {
 
 var (
 	mustRead = appstest.MustRead
-	pos      = appstest.Pos
 	at       = appstest.At
 	note     = appstest.Note
 	ival     = appstest.IVal

@@ -1,7 +1,6 @@
 package node
 
 import (
-	"fmt"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -80,7 +79,7 @@ func parsePrisma(path, src string) ([]datasource, error) {
 		}
 	}
 	if inBlock {
-		return nil, source.Errorf(open, "%s", fmt.Sprintf("block opened here is never closed"))
+		return nil, source.Errorf(open, "block opened here is never closed")
 	}
 	return out, nil
 }

@@ -260,11 +260,7 @@ func (fl *yamlFlattener) mergeSources(v *yaml.Node, depth int) [][2]*yaml.Node {
 	}
 	switch v.Kind {
 	case yaml.MappingNode:
-		var out [][2]*yaml.Node
-		for _, kv := range fl.entries(v, depth+1) {
-			out = append(out, kv)
-		}
-		return out
+		return fl.entries(v, depth+1)
 	case yaml.SequenceNode:
 		var out [][2]*yaml.Node
 		seen := map[string]bool{}

@@ -108,7 +108,6 @@ type gen struct {
 	dir    string
 	sem    chan struct{}
 	limit  []string // prlimit prefix, empty when prlimit is missing
-	base   []string // leading arguments of every probe
 	nprobe int
 	mu     sync.Mutex
 }
