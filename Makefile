@@ -1,9 +1,13 @@
 # The README's test command is `make test`.
 .PHONY: test build fuzz bench docs
 
+# staticcheck, pinned, fetched through the Go module proxy on first use.
+STATICCHECK = honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 test:
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then echo "not gofmt-ed:"; echo "$$unformatted"; exit 1; fi
 	go vet ./...
+	go run $(STATICCHECK) ./...
 	go test ./...
 
 build:
