@@ -318,6 +318,8 @@ type ServerContainer struct {
 	MemoryLimit source.Value[int64]
 	// Mounted are the ConfigMap keys the container sees as files.
 	Mounted []kube.MountedFile
+	// Cluster is the operator's resource when an operator runs the server.
+	Cluster *kube.Cluster
 }
 
 // IsServerImage reports whether a container image is a MySQL or MariaDB
@@ -372,6 +374,16 @@ func (w *walker) includeFrom(from string) func(name string) (string, []byte, err
 // serverContainers collects the database servers run as containers.
 func (w *walker) serverContainers() {
 	if w.facts.Kube != nil {
+		for _, cl := range w.facts.Kube.Clusters {
+			sc := ServerContainer{Name: cl.Name, Pos: cl.Pos, Image: cl.Image, Cluster: cl}
+			if sc.Image.V == "" && cl.Operator == "mariadb-operator" {
+				sc.Image = source.Value[string]{V: "mariadb", Origin: source.Named("the MariaDB operator's default image")}
+			}
+			if n, err := kube.MemoryBytes(cl.MemoryLimit.V); err == nil && cl.MemoryLimit.V != "" {
+				sc.MemoryLimit = source.Value[int64]{V: n, Origin: cl.MemoryLimit.Origin}
+			}
+			w.facts.ServerContainers = append(w.facts.ServerContainers, sc)
+		}
 		for _, wl := range w.facts.Kube.Workloads {
 			for _, c := range wl.Containers {
 				if IsServerImage(c.Image.V) {
@@ -661,10 +673,13 @@ var serverConfDirs = []string{"/etc/mysql/conf.d", "/etc/mysql/mysql.conf.d", "/
 // only the directories it names itself are read. The image's own files are
 // not in the inputs (said in a note). Positions are in the manifest.
 func (w *walker) mountedOptionFiles() error {
-	if len(w.facts.Units) > 0 || len(w.facts.ServerContainers) == 0 || len(w.facts.ServerContainers[0].Mounted) == 0 {
+	if len(w.facts.Units) > 0 || len(w.facts.ServerContainers) == 0 {
 		return nil
 	}
 	sc := w.facts.ServerContainers[0]
+	if sc.Cluster != nil {
+		return w.operatorOptions(sc.Cluster)
+	}
 	type mounted struct {
 		kube.MountedFile
 		file *mycnf.File
@@ -720,19 +735,94 @@ func (w *walker) mountedOptionFiles() error {
 	for _, m := range read {
 		set.Files = append(set.Files, m.file)
 		set.Events = append(set.Events, mycnf.Event{Pos: m.Value.Origin.Pos, Kind: mycnf.MountedFile, Path: m.Path, Msg: m.ConfigMap + "/" + m.Key})
-		for _, ln := range m.file.Lines {
-			switch ln.Kind {
-			case mycnf.OptionLine:
-				set.Options = append(set.Options, mycnf.Option{Line: ln, File: m.file.Path})
-			case mycnf.CommentLine:
-				set.Comments = append(set.Comments, mycnf.Comment{Pos: ln.Pos, Text: ln.Comment})
-			case mycnf.IncludeLine, mycnf.IncludeDirLine:
-				w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: ln.Pos.String(),
-					Reason: "an include in a mounted option file names a path in the container, not in the inputs: not followed"})
-			}
-		}
+		addOptionLines(set, m.file, func(ln mycnf.Line) {
+			w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: ln.Pos.String(),
+				Reason: "an include in a mounted option file names a path in the container, not in the inputs: not followed"})
+		})
 	}
 	return nil
+}
+
+// operatorOptions adds what an operator writes into its server's option
+// files: the Percona operator's auto-tuning (from the pods' memory, read
+// first, so the resource's own configuration wins), then the option-file
+// text of the resource. The operator's other defaults are not in the
+// inputs.
+func (w *walker) operatorOptions(cl *kube.Cluster) error {
+	set := w.facts.Options
+	if cl.Operator == "percona-xtradb-cluster-operator" {
+		mem := cl.MemoryRequest
+		if cl.MemoryLimit.V != "" {
+			mem = cl.MemoryLimit
+		}
+		if n, err := kube.MemoryBytes(mem.V); err == nil && mem.V != "" {
+			for _, o := range pxcAutoTune(n) {
+				pos := mem.Origin.Pos
+				set.Options = append(set.Options, mycnf.Option{Line: mycnf.Line{Kind: mycnf.OptionLine, Pos: pos, InGroup: "mysqld",
+					Name: o[0], Value: o[1], RawValue: o[1], HasValue: true, ValuePos: pos}, File: pos.Path})
+			}
+			set.Events = append(set.Events, mycnf.Event{Pos: mem.Origin.Pos, Kind: mycnf.OperatorTuning, Path: cl.Name,
+				Msg: "the Percona operator sets innodb_buffer_pool_size and max_connections from the pods' memory"})
+		}
+	}
+	if cl.MyCnf.V == "" {
+		return nil
+	}
+	at, ok := w.blockOffset(cl.MyCnf.Origin.Pos)
+	if !ok {
+		w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: cl.MyCnf.Origin.Pos.String(),
+			Reason: fmt.Sprintf("%s %s: its option-file text is not a literal block (|): not read", cl.Kind, cl.Name)})
+		return nil
+	}
+	f, err := mycnf.ParseAt(cl.MyCnf.Origin.Pos.Path, []byte(cl.MyCnf.V), at.Lines, at.Cols)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", cl.Kind, cl.Name, err)
+	}
+	set.Files = append(set.Files, f)
+	addOptionLines(set, f, func(ln mycnf.Line) {
+		w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: ln.Pos.String(),
+			Reason: "an include in an operator's option-file text names a path in the pod, not in the inputs: not followed"})
+	})
+	return nil
+}
+
+// pxcAutoTune is the Percona XtraDB Cluster operator's auto-tuning for a
+// pod memory of mem bytes (pkg/pxc/app/config/autotune.go): a buffer pool
+// of 75 % (50 % when less than about 1 GB would be left), rounded up to the
+// 128 MiB chunk (above 1 GB, eight chunks rounded up to 1 MiB), and one
+// connection per 12582880 bytes.
+func pxcAutoTune(mem int64) [][2]string {
+	const chunkMin, chunkDefault = int64(1048576), int64(134217728)
+	pool := mem / 100 * 75
+	if mem-pool < 1000000000 {
+		pool = mem / 100 * 50
+	}
+	pool += chunkDefault - pool%chunkDefault
+	out := [][2]string{{"innodb_buffer_pool_size", fmt.Sprint(pool)}}
+	if pool > 1000000000 {
+		chunk := pool / 8
+		chunk += chunkMin - chunk%chunkMin
+		out = [][2]string{{"innodb_buffer_pool_size", fmt.Sprint(chunk * 8)}, {"innodb_buffer_pool_chunk_size", fmt.Sprint(chunk)}}
+	}
+	if mem < 12582880 {
+		return nil // the operator refuses: "Not enough memory set in requests"
+	}
+	return append(out, [2]string{"max_connections", fmt.Sprint(mem / 12582880)})
+}
+
+// addOptionLines appends a file's options and conncap: comments to the
+// set, calling include for each include directive (not followed).
+func addOptionLines(set *mycnf.Set, f *mycnf.File, include func(mycnf.Line)) {
+	for _, ln := range f.Lines {
+		switch ln.Kind {
+		case mycnf.OptionLine:
+			set.Options = append(set.Options, mycnf.Option{Line: ln, File: f.Path})
+		case mycnf.CommentLine:
+			set.Comments = append(set.Comments, mycnf.Comment{Pos: ln.Pos, Text: ln.Comment})
+		case mycnf.IncludeLine, mycnf.IncludeDirLine:
+			include(ln)
+		}
+	}
 }
 
 // isServerUnit reports whether a unit starts mysqld or mariadbd.

@@ -336,3 +336,60 @@ func TestWalkMountedOptionFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestWalkOperatorClusters: a database an operator runs is the server; the
+// option-file text in its resource is read with positions in the manifest,
+// and the Percona operator's auto-tuning comes first, from the pods' memory
+// limit (else request), as pkg/pxc/app/config/autotune.go computes it.
+func TestWalkOperatorClusters(t *testing.T) {
+	for _, tc := range []struct {
+		name, manifest string
+		image          string
+		options        []string
+	}{
+		{
+			name: "PerconaXtraDBCluster",
+			manifest: "apiVersion: pxc.percona.com/v1\nkind: PerconaXtraDBCluster\nmetadata: {name: c1}\nspec:\n  pxc:\n    size: 3\n" +
+				"    image: percona/percona-xtradb-cluster:8.0.36-28.1\n    resources:\n      requests: {memory: 1G}\n      limits: {memory: 2Gi}\n" +
+				"    configuration: |\n      [mysqld]\n      wait_timeout = 600\n",
+			image: "percona/percona-xtradb-cluster:8.0.36-28.1",
+			options: []string{"k8s/db.yaml:10:24 innodb_buffer_pool_size=1082130432", "k8s/db.yaml:10:24 innodb_buffer_pool_chunk_size=135266304",
+				"k8s/db.yaml:10:24 max_connections=170", "k8s/db.yaml:13:7 wait_timeout=600"},
+		},
+		{
+			name: "PerconaXtraDBCluster sized by its request, configuration winning",
+			manifest: "apiVersion: pxc.percona.com/v1\nkind: PerconaXtraDBCluster\nmetadata: {name: c1}\nspec:\n  pxc:\n" +
+				"    resources: {requests: {memory: 600M}}\n    configuration: |\n      [mysqld]\n      max_connections = 100\n",
+			options: []string{"k8s/db.yaml:6:36 innodb_buffer_pool_size=402653184", "k8s/db.yaml:6:36 max_connections=47", "k8s/db.yaml:9:7 max_connections=100"},
+		},
+		{
+			name:     "InnoDBCluster",
+			manifest: "apiVersion: mysql.oracle.com/v2\nkind: InnoDBCluster\nmetadata: {name: c2}\nspec:\n  instances: 3\n  version: 8.4.0\n  mycnf: |\n    [mysqld]\n    max_connections = 800\n",
+			image:    "mysql:8.4.0",
+			options:  []string{"k8s/db.yaml:9:5 max_connections=800"},
+		},
+		{
+			name:     "MariaDB without an image",
+			manifest: "apiVersion: k8s.mariadb.com/v1alpha1\nkind: MariaDB\nmetadata: {name: m}\nspec:\n  myCnf: |\n    [mariadb]\n    max_connections = 1000\n",
+			image:    "mariadb",
+			options:  []string{"k8s/db.yaml:7:5 max_connections=1000"},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := discover.Walk(context.Background(), tree(t, map[string]string{"k8s/db.yaml": tc.manifest}), []string{"."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(f.ServerContainers) != 1 || f.ServerContainers[0].Cluster == nil || f.ServerContainers[0].Image.V != tc.image {
+				t.Fatalf("want one operator server with image %q, got %+v", tc.image, f.ServerContainers)
+			}
+			var opts []string
+			for _, o := range f.Options.Options {
+				opts = append(opts, fmt.Sprintf("%s %s=%s", o.Pos, o.Name, o.Value))
+			}
+			if diff := cmp.Diff(tc.options, opts); diff != "" {
+				t.Errorf("options (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -28,8 +28,8 @@ type Comment struct {
 }
 
 // Object is one Kubernetes object. Exactly one typed view (Workload,
-// Autoscaler, ConfigMap, Secret) is set when conncap reads its kind, none
-// otherwise.
+// Autoscaler, ConfigMap, Secret, Service, Cluster) is set when conncap
+// reads its kind, none otherwise.
 type Object struct {
 	APIVersion, Kind string
 	Name, Namespace  string // Namespace is "" when the manifest names none
@@ -49,6 +49,7 @@ type Object struct {
 	ConfigMap  *ConfigMap
 	Secret     *Secret
 	Service    *Service
+	Cluster    *Cluster
 }
 
 // Workload is an object that runs pods: Deployment, StatefulSet, DaemonSet,

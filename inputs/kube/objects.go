@@ -79,6 +79,9 @@ func (d *doc) object(x val, apiVersion, kind string, kindVal val) *Object {
 		x.get("binaryData").keys() // type check only
 	case "/v1/Secret":
 		o.Secret = d.secret(o, x)
+	case "mysql.oracle.com/v2/InnoDBCluster", "pxc.percona.com/v1/PerconaXtraDBCluster",
+		"k8s.mariadb.com/v1alpha1/MariaDB", "mariadb.mmontes.io/v1alpha1/MariaDB":
+		o.Cluster = d.cluster(o, group(apiVersion)+"/"+kind, spec)
 	case "/v1/Service":
 		o.Service = &Service{Name: o.Name, Namespace: o.Namespace, Pos: o.Pos}
 		if sel := spec.get("selector").strMap(); len(sel) > 0 {

@@ -18,7 +18,8 @@ type Set struct {
 	ConfigMaps  []*ConfigMap
 	Secrets     []*Secret
 	Services    []*Service
-	Notes       []Note // sorted by position
+	Clusters    []*Cluster // database servers run by operators
+	Notes       []Note     // sorted by position
 }
 
 // Note is a fact worth saying about how the objects were linked: a
@@ -77,6 +78,8 @@ func Resolve(files []*File) *Set {
 				s.Autoscalers = append(s.Autoscalers, o.Autoscaler)
 			case o.Service != nil:
 				s.Services = append(s.Services, o.Service)
+			case o.Cluster != nil:
+				s.Clusters = append(s.Clusters, o.Cluster)
 			case o.Workload == nil && isWorkloadKind(o.Kind) && removedIn(o.APIVersion) != "":
 				s.note(o.Pos, "%s %s %q is not counted: Kubernetes %s stopped serving %s", o.APIVersion, o.Kind, o.Name, removedIn(o.APIVersion), o.APIVersion)
 			}

@@ -81,6 +81,7 @@ const (
 	PathTooLong                           // an include path the server ignores (FN_REFLEN)
 	EntryIsDir                            // an option file to read that is a directory: the server reads nothing from it
 	MountedFile                           // a ConfigMap key a container reads as an option file (Pos: the key's value; Path: in the container; Msg: "configmap/key")
+	OperatorTuning                        // options an operator derives (Pos: what it derives them from; Path: the resource; Msg: what it does)
 )
 
 // maxIncludePath is the longest !include path the server opens: longer ones
