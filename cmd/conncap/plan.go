@@ -134,6 +134,7 @@ type planProxyRow struct {
 
 type planProxy struct {
 	Name     string   `json:"name"`
+	Kind     string   `json:"kind"` // "proxysql" or "mysql-router"
 	Source   string   `json:"source"`
 	Config   string   `json:"config,omitempty"` // the proxysql.cnf read
 	Sidecar  bool     `json:"sidecar"`
@@ -212,7 +213,7 @@ func planData(a *planner.Analysis) planDoc {
 		d.Memory.BudgetSource = m.Budget.Origin.String()
 	}
 	for _, px := range a.Proxies {
-		pp := planProxy{Name: px.Name, Source: px.Pos.String(), Sidecar: px.Sidecar, Services: []string{},
+		pp := planProxy{Name: px.Name, Kind: px.Kind, Source: px.Pos.String(), Sidecar: px.Sidecar, Services: []string{},
 			Instances: px.Demand().Instances, BackendCap: px.BackendCap(), FrontendCap: px.FrontendCap()}
 		if !px.Capped() {
 			pp.BackendCap = 0
@@ -364,8 +365,8 @@ func writePlanText(w io.Writer, a *planner.Analysis, color bool) error {
 	for i, px := range a.Proxies {
 		for _, r := range a.Demand {
 			if pl := r.Proxies[i]; pl.FrontendPerInstance > pl.FrontendCap {
-				fmt.Fprintf(&b, "%s turns clients away first in the %s scenario: %d per instance against mysql-max_connections %d (%d over)\n",
-					px.Name, r.Scenario, pl.FrontendPerInstance, pl.FrontendCap, pl.FrontendPerInstance-pl.FrontendCap)
+				fmt.Fprintf(&b, "%s turns clients away first in the %s scenario: %d per instance against %s %d (%d over)\n",
+					px.Name, r.Scenario, pl.FrontendPerInstance, px.FrontendCapName(), pl.FrontendCap, pl.FrontendPerInstance-pl.FrontendCap)
 				break
 			}
 		}

@@ -62,6 +62,7 @@ type showDoc struct {
 
 type showProxy struct {
 	Name      string `json:"name"`
+	Kind      string `json:"kind"` // "proxysql" or "mysql-router"
 	Source    string `json:"source"`
 	Config    string `json:"config,omitempty"`
 	Sidecar   bool   `json:"sidecar"`
@@ -212,12 +213,11 @@ func showData(a *planner.Analysis) showDoc {
 	srv.Effective, srv.EffectiveFrom = values(s.Effective)
 	d.Server = srv
 	for _, px := range a.Proxies {
-		sp := showProxy{Name: px.Name, Source: px.Pos.String(), Sidecar: px.Sidecar, Instances: px.Demand().Instances,
-			FrontendCap: showInt{Value: px.FrontendCap(), Source: "ProxySQL default (no proxysql.cnf in the inputs)"},
+		sp := showProxy{Name: px.Name, Kind: px.Kind, Source: px.Pos.String(), Sidecar: px.Sidecar, Instances: px.Demand().Instances,
+			FrontendCap: showInt{Value: px.FrontendCap(), Source: px.FrontendCapOrigin().String()},
 			Backends:    []showBackend{}, Services: []string{}}
 		if c := px.Config; c != nil {
 			sp.Config = c.Path
-			sp.FrontendCap.Source = c.MaxConnections.Origin.String()
 			d.Files = append(d.Files, showFile{Path: c.Path, Kind: "proxysql"})
 		}
 		for _, b := range px.Backends {
@@ -305,7 +305,7 @@ func writeShowText(w io.Writer, a *planner.Analysis) error {
 			inst = "a sidecar in every pod"
 		}
 		fmt.Fprintf(&b, "\nproxy %s (%s, %s), in front of %s:\n", px.Name, px.Source, inst, strings.Join(px.Services, ", "))
-		fmt.Fprintf(&b, "  clients per instance: at most %d (%s)\n", px.FrontendCap.Value, px.FrontendCap.Source)
+		fmt.Fprintf(&b, "  kind: %s\n  clients per instance: at most %d (%s)\n", px.Kind, px.FrontendCap.Value, px.FrontendCap.Source)
 		for _, be := range px.Backends {
 			fmt.Fprintf(&b, "  to %s:%d, hostgroup %d, %s: at most %d per instance (%s)\n", be.Address, be.Port, be.Hostgroup, be.Status, be.MaxConnections.Value, be.MaxConnections.Source)
 		}

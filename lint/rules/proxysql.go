@@ -160,6 +160,9 @@ var ProxyFrontendOverLimit = &lint.Rule{
 
 func proxyFrontendOver(p *lint.Pass) {
 	for i, px := range p.Analysis.Proxies {
+		if px.Kind != "proxysql" {
+			continue
+		}
 		// All clients against mysql-max_connections.
 		worst := slices.MaxFunc(p.Analysis.Demand, func(a, b demand.Result) int {
 			return a.Proxies[i].FrontendPerInstance - b.Proxies[i].FrontendPerInstance
@@ -182,12 +185,7 @@ func proxyFrontendOver(p *lint.Pass) {
 	}
 }
 
-func frontendSource(px *system.Proxy) string {
-	if px.Config == nil {
-		return "ProxySQL's default; no proxysql.cnf in the inputs"
-	}
-	return where(px.Config.MaxConnections.Origin)
-}
+func frontendSource(px *system.Proxy) string { return where(px.FrontendCapOrigin()) }
 
 // proxyUsersOver checks each mysql_users row against the clients of the
 // services that log in as it.

@@ -40,6 +40,7 @@ func All() []*lint.Rule {
 		ProxyFrontendOverLimit,
 		ProxyUserMissing,
 		ProxyIgnoredSetting,
+		RouterConnectionsOverLimit,
 		lint.BadDirective,
 		lint.UnusedDirective,
 	}

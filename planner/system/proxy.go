@@ -15,11 +15,17 @@ import (
 	"github.com/conncap/conncap/planner/demand"
 )
 
-// Proxy is a ProxySQL tier between some services and the server: its
-// configuration, how many instances run, and which of its mysql_servers
-// rows reach this server.
+// Proxy is a proxy tier between some services and the server — ProxySQL,
+// or an InnoDBCluster's MySQL Router — with how many instances run and,
+// for ProxySQL, its configuration and which of its mysql_servers rows reach
+// this server.
 type Proxy struct {
 	Name string
+	// Kind is "proxysql", or "mysql-router" for an InnoDBCluster's MySQL
+	// Router pods, which route each client connection to a server
+	// connection of its own (no multiplexing) and accept at most
+	// max_total_connections clients each.
+	Kind string
 	Pos  source.Pos // the workload's name, or the configuration file
 	// Config is the proxysql.cnf the proxy reads; nil when the inputs run a
 	// ProxySQL image but hold no configuration for it.
@@ -64,13 +70,41 @@ func (p *Proxy) BackendCap() int {
 	return n
 }
 
-// FrontendCap is mysql-max_connections: the client connections one
-// instance accepts.
+// RouterMaxTotalConnections is MySQL Router's default
+// max_total_connections (8.0.27 and later): the client connections one
+// Router process accepts across its routes (reference §E.2).
+const RouterMaxTotalConnections = 512
+
+// FrontendCap is the client connections one instance accepts:
+// mysql-max_connections for ProxySQL, max_total_connections for MySQL
+// Router.
 func (p *Proxy) FrontendCap() int {
-	if p.Config == nil {
+	switch {
+	case p.Kind == "mysql-router":
+		return RouterMaxTotalConnections
+	case p.Config == nil:
 		return proxysql.DefaultMaxConnections
 	}
 	return p.Config.MaxConnections.V
+}
+
+// FrontendCapName is the setting FrontendCap is, in the proxy's terms.
+func (p *Proxy) FrontendCapName() string {
+	if p.Kind == "mysql-router" {
+		return "max_total_connections"
+	}
+	return "mysql-max_connections"
+}
+
+// FrontendCapOrigin says where FrontendCap comes from.
+func (p *Proxy) FrontendCapOrigin() source.Origin {
+	switch {
+	case p.Kind == "mysql-router":
+		return source.Named("MySQL Router default max_total_connections 512 (the operator's Router configuration is not in the inputs)")
+	case p.Config == nil:
+		return source.Named("ProxySQL default mysql-max_connections 2048 (no proxysql.cnf in the inputs)")
+	}
+	return p.Config.MaxConnections.Origin
 }
 
 // Demand returns the proxy as demand's arithmetic sees it.
@@ -150,7 +184,7 @@ func Proxies(f *discover.Facts, services []*Service) []*Proxy {
 	configs := slices.Clone(f.Proxies)
 	var out []*Proxy
 	for _, t := range tiers {
-		p := &Proxy{Name: t.name, Hosts: t.hosts, Pos: t.pos, Sidecar: t.sidecar, Instances: t.replicas}
+		p := &Proxy{Name: t.name, Kind: "proxysql", Hosts: t.hosts, Pos: t.pos, Sidecar: t.sidecar, Instances: t.replicas}
 		if i := nearestConfig(t.file, configs, len(tiers)); i >= 0 {
 			p.Config = configs[i]
 			configs = slices.Delete(configs, i, i+1)
@@ -164,8 +198,18 @@ func Proxies(f *discover.Facts, services []*Service) []*Proxy {
 		if len(configs) > 1 {
 			name = "proxysql:" + path.Dir(c.Path)
 		}
-		out = append(out, &Proxy{Name: name, Pos: source.Pos{Path: c.Path}, Config: c,
+		out = append(out, &Proxy{Name: name, Kind: "proxysql", Pos: source.Pos{Path: c.Path}, Config: c,
 			Instances: source.Value[int]{V: 1, Origin: source.Named("no manifest runs this ProxySQL: one instance assumed")}})
+	}
+	// An InnoDBCluster's clients reach it through its MySQL Router pods,
+	// by the Service named after the cluster.
+	if f.Kube != nil {
+		for _, cl := range f.Kube.Clusters {
+			if cl.Operator == "mysql-operator" && cl.Routers.V > 0 {
+				out = append(out, &Proxy{Name: cl.Name + "-router", Kind: "mysql-router", Pos: cl.Pos,
+					Hosts: []string{strings.ToLower(cl.Name)}, Instances: cl.Routers})
+			}
+		}
 	}
 	servers := serverNames(f)
 	for _, p := range out {
@@ -174,6 +218,9 @@ func Proxies(f *discover.Facts, services []*Service) []*Proxy {
 				s.Via = p
 				p.Services = append(p.Services, s)
 			}
+		}
+		if p.Kind == "mysql-router" {
+			continue // one server connection per client: nothing to pick
 		}
 		p.Backends, p.Notes = backendsTo(p, servers, p.Notes)
 		if p.Config != nil {
