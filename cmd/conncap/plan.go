@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -315,7 +317,10 @@ func writePlanText(w io.Writer, a *planner.Analysis, color bool) error {
 		}
 		fmt.Fprintln(tw)
 		capText := "no cap"
-		if c := p.BackendCap(); p.Capped() {
+		switch c := p.BackendCap(); {
+		case p.Kind == "mysql-router":
+			capText = "one per client"
+		case p.Capped():
 			capText = fmt.Sprintf("≤ %d each", c)
 		}
 		fmt.Fprintf(tw, "%s → server (%s × %s)\t", p.Name, inst, capText)
@@ -365,8 +370,10 @@ func writePlanText(w io.Writer, a *planner.Analysis, color bool) error {
 	for i, px := range a.Proxies {
 		for _, r := range a.Demand {
 			if pl := r.Proxies[i]; pl.FrontendPerInstance > pl.FrontendCap {
-				fmt.Fprintf(&b, "%s turns clients away first in the %s scenario: %d per instance against %s %d (%d over)\n",
-					px.Name, r.Scenario, pl.FrontendPerInstance, px.FrontendCapName(), pl.FrontendCap, pl.FrontendPerInstance-pl.FrontendCap)
+				worst := slices.MaxFunc(a.Demand, func(x, y demand.Result) int { return x.Proxies[i].Frontend - y.Proxies[i].Frontend }).Proxies[i]
+				need := int(math.Ceil(float64(worst.Frontend) / (float64(worst.FrontendCap) * a.Headroom())))
+				fmt.Fprintf(&b, "%s turns clients away first in the %s scenario: %d per instance against %s %d (%d over); %d instances keep every scenario under %.0f %% of it\n",
+					px.Name, r.Scenario, pl.FrontendPerInstance, px.FrontendCapName(), pl.FrontendCap, pl.FrontendPerInstance-pl.FrontendCap, need, 100*a.Headroom())
 				break
 			}
 		}
