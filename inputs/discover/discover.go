@@ -320,7 +320,15 @@ type ServerContainer struct {
 	Mounted []kube.MountedFile
 	// Cluster is the operator's resource when an operator runs the server.
 	Cluster *kube.Cluster
+	// Env is the container's environment (Bitnami images read
+	// MYSQL_EXTRA_FLAGS / MARIADB_EXTRA_FLAGS from it).
+	Env apps.EnvMap
 }
+
+// isBitnami reports a Bitnami server image, which runs the server with
+// --defaults-file under /opt/bitnami and appends $MYSQL_EXTRA_FLAGS
+// ($MARIADB_EXTRA_FLAGS) to its command line (reference §B.6).
+func isBitnami(image string) bool { return strings.Contains(image, "bitnami/") }
 
 // IsServerImage reports whether a container image is a MySQL or MariaDB
 // server.
@@ -388,7 +396,7 @@ func (w *walker) serverContainers() {
 			for _, c := range wl.Containers {
 				if IsServerImage(c.Image.V) {
 					sc := ServerContainer{Name: wl.Name, Pos: c.Pos, Image: c.Image, Args: append(slices.Clone(c.Command), c.Args...),
-						Mounted: w.facts.Kube.MountedFiles(wl, c)}
+						Mounted: w.facts.Kube.MountedFiles(wl, c), Env: c.EnvMap()}
 					if n, err := kube.MemoryBytes(c.MemoryLimit.V); err == nil && c.MemoryLimit.V != "" {
 						sc.MemoryLimit = source.Value[int64]{V: n, Origin: c.MemoryLimit.Origin}
 					}
@@ -686,8 +694,12 @@ func (w *walker) mountedOptionFiles() error {
 	}
 	var mains, dirs []mounted
 	includes := map[string]bool{}
+	mainFiles := mycnf.DefaultFiles
+	if isBitnami(sc.Image.V) {
+		mainFiles = []string{"/opt/bitnami/mysql/conf/my.cnf", "/opt/bitnami/mariadb/conf/my.cnf"}
+	}
 	for _, m := range sc.Mounted {
-		isMain := slices.Contains(mycnf.DefaultFiles, m.Path)
+		isMain := slices.Contains(mainFiles, m.Path)
 		inDir := slices.Contains(serverConfDirs, path.Dir(m.Path)) && strings.HasSuffix(m.Path, ".cnf")
 		if !isMain && !inDir {
 			why := "which the server does not read by default"
@@ -720,7 +732,7 @@ func (w *walker) mountedOptionFiles() error {
 		}
 	}
 	slices.SortStableFunc(mains, func(a, b mounted) int {
-		return slices.Index(mycnf.DefaultFiles, a.Path) - slices.Index(mycnf.DefaultFiles, b.Path)
+		return slices.Index(mainFiles, a.Path) - slices.Index(mainFiles, b.Path)
 	})
 	read := mains
 	for _, d := range dirs {
@@ -904,7 +916,19 @@ func serverEntries(ctx context.Context, root *sysroot.Root, units []*systemd.Uni
 // starts with '-').
 func containerOptions(c ServerContainer) []mycnf.Option {
 	var opts []mycnf.Option
-	for _, a := range c.Args {
+	args := c.Args
+	if isBitnami(c.Image.V) {
+		var extra []source.Value[string]
+		for _, name := range []string{"MYSQL_EXTRA_FLAGS", "MARIADB_EXTRA_FLAGS"} {
+			if v, ok := c.Env[name]; ok && !v.Unknown {
+				for _, f := range strings.Fields(v.Value.V) {
+					extra = append(extra, source.Value[string]{V: f, Origin: v.Value.Origin})
+				}
+			}
+		}
+		args = append(extra, args...)
+	}
+	for _, a := range args {
 		if !strings.HasPrefix(a.V, "--") {
 			continue
 		}

@@ -393,3 +393,30 @@ func TestWalkOperatorClusters(t *testing.T) {
 		})
 	}
 }
+
+// TestWalkBitnami: a Bitnami image reads its my.cnf under /opt/bitnami and
+// takes MYSQL_EXTRA_FLAGS onto its command line (the chart's extraFlags).
+func TestWalkBitnami(t *testing.T) {
+	manifest := "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: mysql}\ndata:\n  my.cnf: |\n    [mysqld]\n    max_connections = 300\n---\n" +
+		"apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: mysql}\nspec:\n  template:\n    spec:\n      containers:\n" +
+		"        - name: mysql\n          image: docker.io/bitnami/mysql:8.4.3\n" +
+		"          env: [{name: MYSQL_EXTRA_FLAGS, value: \"--max_connections=155 --wait_timeout=120\"}]\n" +
+		"          volumeMounts: [{name: config, mountPath: /opt/bitnami/mysql/conf/my.cnf, subPath: my.cnf}]\n" +
+		"      volumes: [{name: config, configMap: {name: mysql}}]\n"
+	f, err := discover.Walk(context.Background(), tree(t, map[string]string{"k8s/mysql.yaml": manifest}), []string{"."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range f.Options.Options {
+		got = append(got, fmt.Sprintf("%s %s=%s", o.Pos, o.Name, o.Value))
+	}
+	for _, o := range f.CommandLine {
+		got = append(got, fmt.Sprintf("cmdline %s %s=%s", o.Pos, o.Name, o.Value))
+	}
+	want := []string{"k8s/mysql.yaml:7:5 max_connections=300",
+		"cmdline k8s/mysql.yaml:18:50 max_connections=155", "cmdline k8s/mysql.yaml:18:50 wait_timeout=120"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("options (-want +got):\n%s", diff)
+	}
+}

@@ -170,7 +170,7 @@ func configMapPatch(set *mycnf.Set, head *strings.Builder, lines []string) (Snip
 	for _, l := range lines {
 		block += "    " + l + "\n"
 	}
-	if slices.Contains(mycnf.DefaultFiles, last.Path) {
+	if slices.Contains(mycnf.DefaultFiles, last.Path) || strings.HasPrefix(last.Path, "/opt/bitnami/") {
 		fmt.Fprintf(&b, "# The server reads ConfigMap %s key %s as %s: append these lines to that key in %s, then restart the pods.\n",
 			cm, key, last.Path, last.Pos.Path)
 		fmt.Fprintf(&b, "data:\n  %s: |\n    # … the key's lines so far …\n%s", key, block)
