@@ -126,6 +126,7 @@ type CycleError struct {
 	Chain []string   // files from the first to the one that closes the cycle
 }
 
+// Error names the directive that closes the cycle and the chain of files.
 func (e *CycleError) Error() string {
 	return fmt.Sprintf("%s: !include cycle: %s -> %s (the server re-reads these files up to %d levels deep, duplicating their options)",
 		e.Pos, strings.Join(e.Chain, " -> "), e.Chain[0], MaxIncludeDepth+1)
