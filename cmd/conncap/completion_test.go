@@ -9,6 +9,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/conncap/conncap/internal/oracletest"
 )
 
 func TestCompletionGolden(t *testing.T) {
@@ -31,7 +33,7 @@ func TestCompletionGolden(t *testing.T) {
 func TestBashCompletion(t *testing.T) {
 	bash, err := exec.LookPath("bash")
 	if err != nil {
-		t.Skip("SKIP: bash not installed; the bash completion script is not exercised")
+		oracletest.Unavailable(t, "bash not installed")
 	}
 	script, _, _ := conncap(t, "completion", "bash")
 	dir := t.TempDir()
@@ -78,7 +80,7 @@ func TestBashCompletion(t *testing.T) {
 func TestZshCompletionParses(t *testing.T) {
 	zsh, err := exec.LookPath("zsh")
 	if err != nil {
-		t.Skip("SKIP: zsh not installed; the zsh completion script is only golden-tested")
+		oracletest.Unavailable(t, "zsh not installed (the zsh completion script is only golden-tested)")
 	}
 	script, _, _ := conncap(t, "completion", "zsh")
 	cmd := exec.Command(zsh, "-n", "-c", script)
@@ -98,7 +100,7 @@ func TestVersionCommand(t *testing.T) {
 func TestFishCompletionParses(t *testing.T) {
 	fish, err := exec.LookPath("fish")
 	if err != nil {
-		t.Skip("SKIP: fish not installed; the fish completion script is only golden-tested")
+		oracletest.Unavailable(t, "fish not installed (the fish completion script is only golden-tested)")
 	}
 	script, _, _ := conncap(t, "completion", "fish")
 	cmd := exec.Command(fish, "--no-execute", "-c", script)
