@@ -1,10 +1,12 @@
 // Package appexpr holds what the application-configuration evaluators
 // (node, python, rails) share: reading a variable from the environment
 // with its origin, noting where a default stands in for an unset
-// variable, reading integer literals, and the language-independent part
-// of their recursive-descent parsers: a token Cursor and a Parser with the
+// variable, reading integer literals, the language-independent part of
+// their recursive-descent parsers: a token Cursor and a Parser with the
 // nesting bound and the short-circuit operators (||, &&, ??, and the
-// conditional), generic over each language's tokens and values.
+// conditional), generic over each language's tokens and values, and
+// Fields, the insertion-ordered keys and values of an object or dict
+// literal.
 package appexpr
 
 import (

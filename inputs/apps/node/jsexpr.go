@@ -38,8 +38,7 @@ type jval struct {
 	n      float64
 	s      string // string value; the path of a jRef
 	b      bool
-	keys   []string
-	vals   []jval
+	props  appexpr.Fields[jval] // an object's properties, in order
 	items  []jval
 	pos    source.Pos
 	origin source.Origin
@@ -68,27 +67,13 @@ func (v jval) get(key string) (jval, bool) {
 	if v.kind != jObject {
 		return jval{}, false
 	}
-	for i := len(v.keys) - 1; i >= 0; i-- {
-		if v.keys[i] == key {
-			return v.vals[i], true
-		}
-	}
-	return jval{}, false
+	return v.props.Get(key)
 }
 
+// set returns a copy of v with the property key set.
 func (v jval) set(key string, val jval) jval {
-	out := v
-	out.keys = append([]string{}, v.keys...)
-	out.vals = append([]jval{}, v.vals...)
-	for i, k := range out.keys {
-		if k == key {
-			out.vals[i] = val
-			return out
-		}
-	}
-	out.keys = append(out.keys, key)
-	out.vals = append(out.vals, val)
-	return out
+	v.props = v.props.Set(key, val)
+	return v
 }
 
 // Unknown, Why and Truthy make jval an appexpr.Value.
@@ -702,9 +687,7 @@ func (p *parser) object(open token) jval {
 			sub := p.expr()
 			switch sub.kind {
 			case jObject:
-				for i, k := range sub.keys {
-					v = v.set(k, sub.vals[i])
-				}
+				v.props = v.props.Merge(sub.props)
 			case jUndefined, jNull:
 			default:
 				v = v.set("...", unknownAt(sub.pos, "a spread of %s", kindName(sub)))

@@ -157,9 +157,7 @@ func merge(a, b jval) jval {
 	if a.kind != jObject {
 		a = jval{kind: jObject}
 	}
-	for i, k := range b.keys {
-		a = a.set(k, b.vals[i])
-	}
+	a.props = a.props.Merge(b.props)
 	return a
 }
 

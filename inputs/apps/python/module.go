@@ -271,8 +271,8 @@ func (m *module) updateCall(ev *evaluator, line []token) {
 		case a.name != "" && a.name != "**":
 			m.config[a.name] = a.val
 		case a.val.kind == pDict:
-			for k, key := range a.val.keys {
-				m.config[key] = a.val.vals[k]
+			for key, v := range a.val.entries.All() {
+				m.config[key] = v
 			}
 		}
 	}

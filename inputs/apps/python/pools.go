@@ -385,8 +385,8 @@ func engine(c engineCall) (apps.Pool, bool, bool) {
 			url, hasURL = a.val, true
 		case a.name == "**":
 			if a.val.kind == pDict {
-				for i, k := range a.val.keys {
-					opts[k] = option{a.val.vals[i], true}
+				for k, v := range a.val.entries.All() {
+					opts[k] = option{v, true}
 				}
 			}
 		default:
@@ -539,8 +539,8 @@ func (a app) flask() (apps.Pool, bool, bool) {
 			}
 			for _, ar := range c.args {
 				if ar.name == "engine_options" && ar.val.kind == pDict {
-					for i, k := range ar.val.keys {
-						opts[k] = option{ar.val.vals[i], true}
+					for k, v := range ar.val.entries.All() {
+						opts[k] = option{v, true}
 					}
 				}
 			}
@@ -557,8 +557,8 @@ func (a app) flask() (apps.Pool, bool, bool) {
 	if eo, ok := get("SQLALCHEMY_ENGINE_OPTIONS"); ok {
 		switch eo.kind {
 		case pDict:
-			for i, k := range eo.keys {
-				opts[k] = option{eo.vals[i], true}
+			for k, v := range eo.entries.All() {
+				opts[k] = option{v, true}
 			}
 		case pUnknown:
 			notes = append(notes, fmt.Sprintf("SQLALCHEMY_ENGINE_OPTIONS at %s is not known: %s", eo.pos, eo.why))
@@ -589,8 +589,7 @@ func (a app) django() []apps.Pool {
 		return []apps.Pool{{Ecosystem: "django", Name: "DATABASES", Max: source.Value[int]{V: 1, Origin: source.At(dbPos)}, Notes: []string{fmt.Sprintf("DATABASES at %s is not known: %s", dbPos, dbs.why)}}}
 	}
 	var out []apps.Pool
-	for i, alias := range dbs.keys {
-		cfg := dbs.vals[i]
+	for alias, cfg := range dbs.entries.All() {
 		p := apps.Pool{
 			Ecosystem: "django", Name: alias,
 			Max: source.Value[int]{V: 1, Origin: source.Named("Django: one connection per thread per alias (no pool for MySQL)")},

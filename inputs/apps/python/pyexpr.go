@@ -37,17 +37,16 @@ const (
 
 // pval is the value of an expression.
 type pval struct {
-	kind   pkind
-	i      int64
-	f      float64
-	s      string // string value; the dotted name of a pRef
-	b      bool
-	keys   []string // dict keys (string keys only), in order
-	vals   []pval
-	items  []pval
-	origin source.Origin
-	pos    source.Pos // where the expression starts
-	why    string     // for pUnknown
+	kind    pkind
+	i       int64
+	f       float64
+	s       string // string value; the dotted name of a pRef
+	b       bool
+	entries appexpr.Fields[pval] // a dict's entries with string keys (the only ones kept), in order
+	items   []pval
+	origin  source.Origin
+	pos     source.Pos // where the expression starts
+	why     string     // for pUnknown
 	// fromEnv is set on a value read from the environment.
 	fromEnv bool
 }
@@ -63,28 +62,13 @@ func (v pval) get(key string) (pval, bool) {
 	if v.kind != pDict {
 		return pval{}, false
 	}
-	for i := len(v.keys) - 1; i >= 0; i-- {
-		if v.keys[i] == key {
-			return v.vals[i], true
-		}
-	}
-	return pval{}, false
+	return v.entries.Get(key)
 }
 
 // set returns a copy of dict v with key set.
 func (v pval) set(key string, val pval) pval {
-	out := v
-	out.keys = append([]string{}, v.keys...)
-	out.vals = append([]pval{}, v.vals...)
-	for i, k := range out.keys {
-		if k == key {
-			out.vals[i] = val
-			return out
-		}
-	}
-	out.keys = append(out.keys, key)
-	out.vals = append(out.vals, val)
-	return out
+	v.entries = v.entries.Set(key, val)
+	return v
 }
 
 // Unknown, Why and Truthy make pval an appexpr.Value.
@@ -109,7 +93,7 @@ func (v pval) Truthy() bool {
 	case pBool:
 		return v.b
 	case pDict:
-		return len(v.keys) > 0
+		return v.entries.Len() > 0
 	case pList:
 		return len(v.items) > 0
 	}
@@ -479,9 +463,7 @@ func (p *parser) dict(open token) pval {
 		if p.Accept("**") {
 			sub := p.expr()
 			if sub.kind == pDict {
-				for i, k := range sub.keys {
-					v = v.set(k, sub.vals[i])
-				}
+				v.entries = v.entries.Merge(sub.entries)
 			} else {
 				return unknownAt(open.pos, "a dict merged from %s", kindName(sub))
 			}
@@ -530,11 +512,16 @@ func (p *parser) call(name string, fn pval, args []arg, pos source.Pos) pval {
 		}
 		return pval{}, false
 	}
-	argOr := func(i int, k string) (pval, bool) {
+	// argOr is the keyword argument k, else the positional argument i;
+	// nil when the call has neither.
+	argOr := func(i int, k string) *pval {
 		if v, ok := keyword(k); ok {
-			return v, true
+			return &v
 		}
-		return positional(i)
+		if v, ok := positional(i); ok {
+			return &v
+		}
+		return nil
 	}
 	switch name {
 	case "int", "str", "float", "bool":
@@ -548,12 +535,7 @@ func (p *parser) call(name string, fn pval, args []arg, pos source.Pos) pval {
 		if !ok || k.kind != pStr {
 			return unknownAt(pos, "%s with a name that is not a literal", name)
 		}
-		d, hasDefault := argOr(1, "default")
-		var def *pval
-		if hasDefault {
-			def = &d
-		}
-		return p.environ(k, def, pos, false)
+		return p.environ(k, argOr(1, "default"), pos, false)
 	case "env", "env.int", "env.str", "env.bool", "config", "decouple.config", "environ.Env", "env.db", "env.db_url":
 		if name == "environ.Env" {
 			return unknownAt(pos, "calls environ.Env")
@@ -562,12 +544,8 @@ func (p *parser) call(name string, fn pval, args []arg, pos source.Pos) pval {
 		if !ok || k.kind != pStr {
 			return unknownAt(pos, "%s with a name that is not a literal", name)
 		}
-		d, hasDefault := argOr(1, "default")
-		var def *pval
-		if hasDefault {
-			def = &d
-		}
-		v := p.environ(k, def, pos, !hasDefault)
+		def := argOr(1, "default")
+		v := p.environ(k, def, pos, def == nil)
 		if name == "env.int" {
 			return convert("int", v, pos)
 		}
