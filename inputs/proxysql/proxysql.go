@@ -29,9 +29,12 @@ import (
 )
 
 // Defaults ProxySQL applies when the file does not set a key
-// (reference/clients-and-platforms.md §E.1; ProxySQL_Config.cpp).
+// (ProxySQL_Config.cpp; MySQL_Thread.cpp's MySQL_Threads_Handler for
+// mysql-max_connections, which is 10000 in the code: the 2048 that
+// reference/clients-and-platforms.md §E.1 gives is what the sample
+// proxysql.cnf ProxySQL ships sets).
 const (
-	DefaultMaxConnections       = 2048  // mysql-max_connections, per instance
+	DefaultMaxConnections       = 10000 // mysql-max_connections, per instance (the sample proxysql.cnf sets 2048)
 	DefaultServerMaxConnections = 1000  // mysql_servers.max_connections
 	DefaultUserMaxConnections   = 10000 // mysql_users.max_connections
 	DefaultPort                 = 3306
@@ -189,7 +192,7 @@ func ParseAt(p string, src []byte, at libconfig.Offset, include func(name string
 // fromFile interprets a parsed file as ProxySQL's loader does.
 func fromFile(f *libconfig.File) *Config {
 	c := &Config{Path: f.Path, Comments: f.Comments, serverAt: map[serverKey]int{}, userAt: map[string]int{}, ruleAt: map[int]int{},
-		MaxConnections: source.Value[int]{V: DefaultMaxConnections, Origin: source.Named("ProxySQL default mysql-max_connections 2048")},
+		MaxConnections: source.Value[int]{V: DefaultMaxConnections, Origin: source.Named("ProxySQL built-in default mysql-max_connections 10000")},
 		Interfaces:     source.Value[string]{V: DefaultInterfaces, Origin: source.Named("ProxySQL default mysql-interfaces 0.0.0.0:6033")},
 	}
 	if vars := f.Root.Lookup("mysql_variables"); vars != nil {

@@ -67,18 +67,18 @@ func TestParse(t *testing.T) {
 			Users: []string{"32:2 app hg10 active=true max 3000@36:19"},
 		}},
 		{"empty.cnf", view{
-			MaxConnections: "2048@default",
+			MaxConnections: "10000@default",
 			Interfaces:     "0.0.0.0:6033@default",
 			Ports:          []int{6033},
 		}},
 		{"quirks.cnf", view{
-			MaxConnections: "2048@default",
+			MaxConnections: "10000@default",
 			Interfaces:     "0.0.0.0:6033@default",
 			Ports:          []int{6033},
 			Servers:        []string{"5:3 hg1@5:33 db:3306@default max 1000@default ONLINE"},
 			Users:          []string{"12:3 app hg1 active=true max 10000@default"},
 			Ignored: []string{
-				"1:39 mysql_variables.max_connections must be an integer from 1 to 1000000 (ProxySQL reads it with atoi); ProxySQL keeps 2048",
+				"1:39 mysql_variables.max_connections must be an integer from 1 to 1000000 (ProxySQL reads it with atoi); ProxySQL keeps 10000",
 				"3:3 replaced by the mysql_servers entry at quirks.cnf:5:3 (same hostgroup, address and port)",
 				"3:58 ProxySQL reads max_connections only as a plain integer, not a string (\"300\"); it uses 1000 (ProxySQL default mysql_servers.max_connections 1000)",
 				"3:72 ProxySQL reads port only as a plain integer, not a string (\"3307\"); it uses 3306 (ProxySQL default port 3306)",
@@ -128,7 +128,7 @@ func TestParseErrors(t *testing.T) {
 func TestVariablesAtoi(t *testing.T) {
 	for _, tc := range []struct {
 		value string
-		want  int // 0: rejected, the default 2048 stays
+		want  int // 0: rejected, the default stays
 	}{
 		{"300", 300}, {"\"300\"", 300}, {"\" 300 connections\"", 300}, {"\"+7\"", 7},
 		{"\"x300\"", 0}, {"\"\"", 0}, {"0", 0}, {"-5", 0}, {"1000000", 1000000}, {"1000001", 0},

@@ -143,7 +143,7 @@ var ProxyFrontendOverLimit = &lint.Rule{
 	Severity: lint.Error,
 	Summary:  "more clients connect to a ProxySQL instance than it accepts",
 	Doc: lint.Doc{
-		Why: "ProxySQL caps client connections per instance twice: mysql-max_connections for all clients (2048 by " +
+		Why: "ProxySQL caps client connections per instance twice: mysql-max_connections for all clients (10000 by " +
 			"default) and each mysql_users row's max_connections for that user (10000 by default). Past either, the " +
 			"proxy refuses the connection with \"Too many connections\", whatever the server behind it could take. " +
 			"Pools connect eagerly, so a rollout or a scale-out of the tier hits the cap at once.\n\n" + proxyNote,

@@ -102,7 +102,7 @@ func (p *Proxy) FrontendCapOrigin() source.Origin {
 	case p.Kind == "mysql-router":
 		return source.Named("MySQL Router default max_total_connections 512 (the operator's Router configuration is not in the inputs)")
 	case p.Config == nil:
-		return source.Named("ProxySQL default mysql-max_connections 2048 (no proxysql.cnf in the inputs)")
+		return source.Named("ProxySQL built-in default mysql-max_connections 10000 (no proxysql.cnf in the inputs)")
 	}
 	return p.Config.MaxConnections.Origin
 }
