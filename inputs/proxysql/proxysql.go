@@ -39,6 +39,7 @@ const (
 	DefaultUserMaxConnections   = 10000 // mysql_users.max_connections
 	DefaultPort                 = 3306
 	DefaultInterfaces           = "0.0.0.0:6033"
+	DefaultWaitTimeoutMillis    = 8 * 3600 * 1000 // mysql-wait_timeout
 )
 
 // Config is what one proxysql.cnf tells ProxySQL.
@@ -50,6 +51,10 @@ type Config struct {
 	// Interfaces is mysql-interfaces: where clients connect
 	// ("0.0.0.0:6033", several separated by ';').
 	Interfaces source.Value[string]
+	// WaitTimeout is mysql-wait_timeout in milliseconds: how long ProxySQL
+	// keeps an idle client connection (its backend connections it pings
+	// and keeps alive itself).
+	WaitTimeout source.Value[int]
 	Servers    []Server
 	Users      []User
 	// Rules are the mysql_query_rules, by rule_id: an active rule with a
@@ -194,6 +199,7 @@ func fromFile(f *libconfig.File) *Config {
 	c := &Config{Path: f.Path, Comments: f.Comments, serverAt: map[serverKey]int{}, userAt: map[string]int{}, ruleAt: map[int]int{},
 		MaxConnections: source.Value[int]{V: DefaultMaxConnections, Origin: source.Named("ProxySQL built-in default mysql-max_connections 10000")},
 		Interfaces:     source.Value[string]{V: DefaultInterfaces, Origin: source.Named("ProxySQL default mysql-interfaces 0.0.0.0:6033")},
+		WaitTimeout:    source.Value[int]{V: DefaultWaitTimeoutMillis, Origin: source.Named("ProxySQL default mysql-wait_timeout 28800000 ms")},
 	}
 	if vars := f.Root.Lookup("mysql_variables"); vars != nil {
 		c.readVariables(vars)
@@ -256,6 +262,12 @@ func (c *Config) readVariables(g *libconfig.Setting) {
 				c.MaxConnections = source.Value[int]{V: n, Origin: source.At(s.Pos)}
 			} else {
 				c.ignore(s.Pos, "mysql_variables.max_connections must be an integer from 1 to 1000000 (ProxySQL reads it with atoi); ProxySQL keeps %d", c.MaxConnections.V)
+			}
+		case "wait_timeout":
+			if n, ok := variableInt(s); ok && n >= 0 && n <= 20*24*3600*1000 {
+				c.WaitTimeout = source.Value[int]{V: n, Origin: source.At(s.Pos)}
+			} else {
+				c.ignore(s.Pos, "mysql_variables.wait_timeout must be an integer from 0 to 1728000000 ms (ProxySQL reads it with atoi); ProxySQL keeps %d", c.WaitTimeout.V)
 			}
 		case "interfaces":
 			if s.Kind == libconfig.String {

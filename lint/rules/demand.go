@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/conncap/conncap/inputs/apps"
+	"github.com/conncap/conncap/inputs/proxysql"
 	"github.com/conncap/conncap/inputs/source"
 	"github.com/conncap/conncap/lint"
 	"github.com/conncap/conncap/planner/demand"
@@ -275,9 +276,21 @@ var PoolOutlivesWaitTimeout = &lint.Rule{
 const lifetimeMargin = 30
 
 func poolOutlives(p *lint.Pass) {
-	wt := p.Analysis.Server.Effective.WaitTimeout
-	limit := wt.V - lifetimeMargin
 	for _, s := range p.Analysis.Services {
+		// Behind ProxySQL a pool's connections end at the proxy, which
+		// drops idle clients after its own mysql-wait_timeout (and keeps
+		// its backend connections alive itself); MySQL Router passes
+		// connections through, so the server's wait_timeout applies.
+		wt, what := p.Analysis.Server.Effective.WaitTimeout, "the server drops them after wait_timeout"
+		if s.Via != nil && s.Via.Kind == "proxysql" {
+			ms := source.Value[int]{V: proxysql.DefaultWaitTimeoutMillis, Origin: source.Named("ProxySQL default mysql-wait_timeout 28800000 ms")}
+			if s.Via.Config != nil {
+				ms = s.Via.Config.WaitTimeout
+			}
+			wt = source.Value[int64]{V: int64(ms.V) / 1000, Origin: ms.Origin}
+			what = s.Via.Name + " drops them after mysql-wait_timeout"
+		}
+		limit := wt.V - lifetimeMargin
 		for _, pl := range s.Pools {
 			// A connection can sit idle in the pool until the first of its
 			// max lifetime and idle timeout retires it (0: never).
@@ -305,8 +318,8 @@ func poolOutlives(p *lint.Pass) {
 			}
 			p.Report(lint.Diagnostic{
 				Pos: pos,
-				Message: fmt.Sprintf("%s's %s pool keeps idle connections %s but the server drops them after wait_timeout %d s (%s): the pool hands out dead connections",
-					s.Name, pl.Ecosystem, keeps, wt.V, where(wt.Origin)),
+				Message: fmt.Sprintf("%s's %s pool keeps idle connections %s but %s %d s (%s): the pool hands out dead connections",
+					s.Name, pl.Ecosystem, keeps, what, wt.V, where(wt.Origin)),
 				Fix: &lint.Fix{Message: fmt.Sprintf("set the pool's %s to %d s or less", setting, max(limit, 1))},
 			})
 		}
