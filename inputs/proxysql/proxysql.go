@@ -55,8 +55,8 @@ type Config struct {
 	// keeps an idle client connection (its backend connections it pings
 	// and keeps alive itself).
 	WaitTimeout source.Value[int]
-	Servers    []Server
-	Users      []User
+	Servers     []Server
+	Users       []User
 	// Rules are the mysql_query_rules, by rule_id: an active rule with a
 	// destination_hostgroup sends the queries it matches there.
 	Rules []QueryRule
