@@ -254,6 +254,23 @@ func (l *loaded) shown(p string) string {
 	return path.Join(l.prefix, p)
 }
 
+// eachTarget writes the text of every run, each of a configuration's
+// targets under a "== target NAME ==" heading.
+func eachTarget(w io.Writer, ls []*loaded, write func(*loaded) error) error {
+	for i, l := range ls {
+		if l.target != "" {
+			if i > 0 {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "== target %s (paths under %s) ==\n", l.target, l.prefixOrDot())
+		}
+		if err := write(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // writeTargetsJSON writes one run's document as data gives it, or, for a
 // configuration's targets, {"targets": [{"target": NAME, key: DOC}, …]}.
 // encoding/json sorts map keys, so the output is deterministic.

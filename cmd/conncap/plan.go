@@ -49,18 +49,9 @@ func planCommand() *cli.Command {
 			if c.String("format") == "json" {
 				return writePlanJSON(c.App.Writer, ls)
 			}
-			for i, l := range ls {
-				if l.target != "" {
-					if i > 0 {
-						fmt.Fprintln(c.App.Writer)
-					}
-					fmt.Fprintf(c.App.Writer, "== target %s (paths under %s) ==\n", l.target, l.prefixOrDot())
-				}
-				if err := writePlanText(c.App.Writer, l.analysis, useColor(c, c.App.Writer)); err != nil {
-					return err
-				}
-			}
-			return nil
+			return eachTarget(c.App.Writer, ls, func(l *loaded) error {
+				return writePlanText(c.App.Writer, l.analysis, useColor(c, c.App.Writer))
+			})
 		},
 	}
 }

@@ -33,18 +33,7 @@ func showCommand() *cli.Command {
 			if c.String("format") == "json" {
 				return writeShowJSON(c.App.Writer, ls)
 			}
-			for i, l := range ls {
-				if l.target != "" {
-					if i > 0 {
-						fmt.Fprintln(c.App.Writer)
-					}
-					fmt.Fprintf(c.App.Writer, "== target %s (paths under %s) ==\n", l.target, l.prefixOrDot())
-				}
-				if err := writeShowText(c.App.Writer, l.analysis); err != nil {
-					return err
-				}
-			}
-			return nil
+			return eachTarget(c.App.Writer, ls, func(l *loaded) error { return writeShowText(c.App.Writer, l.analysis) })
 		},
 	}
 }

@@ -65,10 +65,32 @@ type Config struct {
 	Ignored  []Ignored
 	Comments []libconfig.Comment
 
-	// The tables' primary keys, for INSERT OR REPLACE while reading.
-	serverAt map[serverKey]int
-	userAt   map[string]int
-	ruleAt   map[int]int
+	// The tables being loaded, by primary key (INSERT OR REPLACE).
+	servers table[serverKey, Server]
+	users   table[string, User]
+	rules   table[int, QueryRule]
+}
+
+// table is a configuration table being loaded: rows in file order, a later
+// row with the same primary key replacing the earlier one in place, as
+// ProxySQL's INSERT OR REPLACE does.
+type table[K comparable, T any] struct {
+	rows []T
+	at   map[K]int
+}
+
+// put inserts v under k, or replaces the row k names and returns it.
+func (t *table[K, T]) put(k K, v T) (old T, replaced bool) {
+	if i, ok := t.at[k]; ok {
+		old, t.rows[i] = t.rows[i], v
+		return old, true
+	}
+	if t.at == nil {
+		t.at = map[K]int{}
+	}
+	t.at[k] = len(t.rows)
+	t.rows = append(t.rows, v)
+	return old, false
 }
 
 // serverKey is mysql_servers' primary key.
@@ -196,7 +218,7 @@ func ParseAt(p string, src []byte, at libconfig.Offset, include func(name string
 
 // fromFile interprets a parsed file as ProxySQL's loader does.
 func fromFile(f *libconfig.File) *Config {
-	c := &Config{Path: f.Path, Comments: f.Comments, serverAt: map[serverKey]int{}, userAt: map[string]int{}, ruleAt: map[int]int{},
+	c := &Config{Path: f.Path, Comments: f.Comments,
 		MaxConnections: source.Value[int]{V: DefaultMaxConnections, Origin: source.Named("ProxySQL built-in default mysql-max_connections 10000")},
 		Interfaces:     source.Value[string]{V: DefaultInterfaces, Origin: source.Named("ProxySQL default mysql-interfaces 0.0.0.0:6033")},
 		WaitTimeout:    source.Value[int]{V: DefaultWaitTimeoutMillis, Origin: source.Named("ProxySQL default mysql-wait_timeout 28800000 ms")},
@@ -219,6 +241,7 @@ func fromFile(f *libconfig.File) *Config {
 			c.readRule(row)
 		}
 	}
+	c.Servers, c.Users, c.Rules = c.servers.rows, c.users.rows, c.rules.rows
 	slices.SortStableFunc(c.Ignored, func(a, b Ignored) int { return a.Pos.Compare(b.Pos) })
 	return c
 }
@@ -226,8 +249,7 @@ func fromFile(f *libconfig.File) *Config {
 // readRule reads one mysql_query_rules row: rule_id is mandatory, active
 // defaults to 1, and a later row with the same rule_id replaces it.
 func (c *Config) readRule(row *libconfig.Setting) {
-	if row.Kind != libconfig.Group {
-		c.ignore(row.Pos, "a mysql_query_rules entry must be a group { … }; ProxySQL skips it")
+	if !c.isRow(row, "mysql_query_rules") {
 		return
 	}
 	id := row.Lookup("rule_id")
@@ -243,13 +265,9 @@ func (c *Config) readRule(row *libconfig.Setting) {
 		r.Username = u
 	}
 	r.DestinationHostgroup = c.lookupInt(row, "destination_hostgroup", -1, "no destination_hostgroup")
-	if i, ok := c.ruleAt[r.RuleID.V]; ok {
-		c.ignore(c.Rules[i].Pos, "replaced by the mysql_query_rules entry at %s (same rule_id)", r.Pos)
-		c.Rules[i] = r
-		return
+	if old, ok := c.rules.put(r.RuleID.V, r); ok {
+		c.ignore(old.Pos, "replaced by the mysql_query_rules entry at %s (same rule_id)", r.Pos)
 	}
-	c.ruleAt[r.RuleID.V] = len(c.Rules)
-	c.Rules = append(c.Rules, r)
 }
 
 // readVariables reads mysql_variables: each member becomes mysql-<name>,
@@ -352,6 +370,16 @@ func describe(s *libconfig.Setting) string {
 	return strings.ToLower(s.Kind.String())
 }
 
+// isRow reports whether an entry of a table's list is a group, as ProxySQL
+// needs it to be; it notes the entry as skipped otherwise.
+func (c *Config) isRow(row *libconfig.Setting, tableName string) bool {
+	if row.Kind != libconfig.Group {
+		c.ignore(row.Pos, "a %s entry must be a group { … }; ProxySQL skips it", tableName)
+		return false
+	}
+	return true
+}
+
 func (c *Config) ignore(pos source.Pos, format string, args ...any) {
 	c.Ignored = append(c.Ignored, Ignored{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
@@ -361,8 +389,7 @@ func (c *Config) ignore(pos source.Pos, format string, args ...any) {
 // a later row with the same hostgroup, address and port replaces it
 // (INSERT OR REPLACE on the table's primary key).
 func (c *Config) readServer(row *libconfig.Setting) {
-	if row.Kind != libconfig.Group {
-		c.ignore(row.Pos, "a mysql_servers entry must be a group { … }; ProxySQL skips it")
+	if !c.isRow(row, "mysql_servers") {
 		return
 	}
 	s := Server{Pos: row.Pos}
@@ -393,21 +420,15 @@ func (c *Config) readServer(row *libconfig.Setting) {
 		}
 	}
 	s.MaxConnections = c.lookupInt(row, "max_connections", DefaultServerMaxConnections, "ProxySQL default mysql_servers.max_connections 1000")
-	key := serverKey{s.Hostgroup.V, s.Address.V, s.Port.V}
-	if i, ok := c.serverAt[key]; ok {
-		c.ignore(c.Servers[i].Pos, "replaced by the mysql_servers entry at %s (same hostgroup, address and port)", s.Pos)
-		c.Servers[i] = s
-		return
+	if old, ok := c.servers.put(serverKey{s.Hostgroup.V, s.Address.V, s.Port.V}, s); ok {
+		c.ignore(old.Pos, "replaced by the mysql_servers entry at %s (same hostgroup, address and port)", s.Pos)
 	}
-	c.serverAt[key] = len(c.Servers)
-	c.Servers = append(c.Servers, s)
 }
 
 // readUser reads one mysql_users row; one without a username is skipped,
 // and a later row for the same username replaces it.
 func (c *Config) readUser(row *libconfig.Setting) {
-	if row.Kind != libconfig.Group {
-		c.ignore(row.Pos, "a mysql_users entry must be a group { … }; ProxySQL skips it")
+	if !c.isRow(row, "mysql_users") {
 		return
 	}
 	u := User{Pos: row.Pos}
@@ -420,11 +441,7 @@ func (c *Config) readUser(row *libconfig.Setting) {
 	active := c.lookupInt(row, "active", 1, "ProxySQL default active 1")
 	u.Active = source.Value[bool]{V: active.V != 0, Origin: active.Origin}
 	u.MaxConnections = c.lookupInt(row, "max_connections", DefaultUserMaxConnections, "ProxySQL default mysql_users.max_connections 10000")
-	if i, ok := c.userAt[u.Username.V]; ok {
-		c.ignore(c.Users[i].Pos, "replaced by the mysql_users entry at %s (same username)", u.Pos)
-		c.Users[i] = u
-		return
+	if old, ok := c.users.put(u.Username.V, u); ok {
+		c.ignore(old.Pos, "replaced by the mysql_users entry at %s (same username)", u.Pos)
 	}
-	c.userAt[u.Username.V] = len(c.Users)
-	c.Users = append(c.Users, u)
 }

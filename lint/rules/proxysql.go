@@ -164,9 +164,7 @@ func proxyFrontendOver(p *lint.Pass) {
 			continue
 		}
 		// All clients against mysql-max_connections.
-		worst := slices.MaxFunc(p.Analysis.Demand, func(a, b demand.Result) int {
-			return a.Proxies[i].FrontendPerInstance - b.Proxies[i].FrontendPerInstance
-		})
+		worst := busiestScenario(p, i)
 		pl := worst.Proxies[i]
 		if pl.FrontendPerInstance > pl.FrontendCap {
 			pos := px.Pos
@@ -183,6 +181,14 @@ func proxyFrontendOver(p *lint.Pass) {
 		}
 		proxyUsersOver(p, i, px)
 	}
+}
+
+// busiestScenario is the scenario with the most clients per instance of
+// proxy i (the first on ties).
+func busiestScenario(p *lint.Pass, i int) demand.Result {
+	return slices.MaxFunc(p.Analysis.Demand, func(a, b demand.Result) int {
+		return a.Proxies[i].FrontendPerInstance - b.Proxies[i].FrontendPerInstance
+	})
 }
 
 func frontendSource(px *system.Proxy) string { return where(px.FrontendCapOrigin()) }

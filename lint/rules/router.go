@@ -3,10 +3,8 @@ package rules
 import (
 	"fmt"
 	"math"
-	"slices"
 
 	"github.com/conncap/conncap/lint"
-	"github.com/conncap/conncap/planner/demand"
 )
 
 // RouterConnectionsOverLimit reports more clients per MySQL Router pod of
@@ -39,9 +37,7 @@ func routerConnectionsOver(p *lint.Pass) {
 		if px.Kind != "mysql-router" {
 			continue
 		}
-		worst := slices.MaxFunc(p.Analysis.Demand, func(a, b demand.Result) int {
-			return a.Proxies[i].FrontendPerInstance - b.Proxies[i].FrontendPerInstance
-		})
+		worst := busiestScenario(p, i)
 		pl := worst.Proxies[i]
 		if pl.FrontendPerInstance <= pl.FrontendCap {
 			continue
