@@ -18,7 +18,7 @@ FUZZTIME ?= 20s
 READERS = ./inputs/mycnf ./inputs/systemd ./inputs/kube ./inputs/compose ./inputs/config \
 	./inputs/apps/spring ./inputs/apps/rails ./inputs/apps/python ./inputs/apps/node \
 	./inputs/apps/phpfpm ./inputs/apps/dotnet ./inputs/apps/gosql ./inputs/grants \
-	./inputs/libconfig ./inputs/proxysql
+	./inputs/libconfig ./inputs/proxysql ./inputs/haproxy
 fuzz:
 	for p in $(READERS); do go test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) $$p || exit 1; done
 	go test -run='^$$' -fuzz=FuzzParseURL -fuzztime=$(FUZZTIME) ./inputs/apps/dburl

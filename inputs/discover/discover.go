@@ -19,6 +19,7 @@ import (
 	"github.com/conncap/conncap/inputs/apps"
 	"github.com/conncap/conncap/inputs/compose"
 	"github.com/conncap/conncap/inputs/grants"
+	"github.com/conncap/conncap/inputs/haproxy"
 	"github.com/conncap/conncap/inputs/kube"
 	"github.com/conncap/conncap/inputs/libconfig"
 	"github.com/conncap/conncap/inputs/mycnf"
@@ -318,8 +319,10 @@ type ServerContainer struct {
 	MemoryLimit source.Value[int64]
 	// Mounted are the ConfigMap keys the container sees as files.
 	Mounted []kube.MountedFile
-	// Cluster is the operator's resource when an operator runs the server.
+	// Cluster is the operator's resource when an operator runs the server;
+	// HAProxy the configuration its HAProxy tier is given, when any.
 	Cluster *kube.Cluster
+	HAProxy *haproxy.Config
 	// Env is the container's environment (Bitnami images read
 	// MYSQL_EXTRA_FLAGS / MARIADB_EXTRA_FLAGS from it).
 	Env apps.EnvMap
@@ -380,10 +383,21 @@ func (w *walker) includeFrom(from string) func(name string) (string, []byte, err
 }
 
 // serverContainers collects the database servers run as containers.
-func (w *walker) serverContainers() {
+func (w *walker) serverContainers() error {
 	if w.facts.Kube != nil {
 		for _, cl := range w.facts.Kube.Clusters {
 			sc := ServerContainer{Name: cl.Name, Pos: cl.Pos, Image: cl.Image, Cluster: cl}
+			if hp := cl.HAProxy; hp != nil && hp.Configuration.V != "" {
+				at, ok := w.blockOffset(hp.Configuration.Origin.Pos)
+				if !ok {
+					w.facts.Skipped = append(w.facts.Skipped, Skipped{Path: hp.Configuration.Origin.Pos.String(),
+						Reason: "spec.haproxy.configuration is not a literal block (|): not read"})
+				} else if cfg, err := haproxy.ParseAt(hp.Configuration.Origin.Pos.Path, []byte(hp.Configuration.V), at.Lines, at.Cols); err != nil {
+					return err
+				} else {
+					sc.HAProxy = cfg
+				}
+			}
 			if sc.Image.V == "" && cl.Operator == "mariadb-operator" {
 				sc.Image = source.Value[string]{V: "mariadb", Origin: source.Named("the MariaDB operator's default image")}
 			}
@@ -418,6 +432,7 @@ func (w *walker) serverContainers() {
 			}
 		}
 	}
+	return nil
 }
 
 // ComposeProject is the compose files of one directory, merged in name
@@ -585,7 +600,9 @@ func (w *walker) finish(ctx context.Context) error {
 	for _, r := range w.readers {
 		w.facts.Apps = append(w.facts.Apps, r.apps()...)
 	}
-	w.serverContainers()
+	if err := w.serverContainers(); err != nil {
+		return err
+	}
 	// The server applies scripts in file-name order (docker-entrypoint-initdb.d).
 	slices.SortStableFunc(w.facts.Grants, func(a, b *grants.File) int { return strings.Compare(path.Base(a.Path), path.Base(b.Path)) })
 	units, err := systemd.FindServerUnits(ctx, w.root)

@@ -27,6 +27,17 @@ type Cluster struct {
 	// MemoryLimit and MemoryRequest are the server pods' memory, as
 	// written ("" when absent).
 	MemoryLimit, MemoryRequest source.Value[string]
+	// HAProxy is a PerconaXtraDBCluster's HAProxy tier, when enabled.
+	HAProxy *ClusterProxy
+}
+
+// ClusterProxy is a proxy tier an operator runs in front of its cluster.
+type ClusterProxy struct {
+	Pos       source.Pos // the resource's section (spec.haproxy)
+	Instances source.Value[int]
+	// Configuration is the proxy's own configuration text, as written
+	// ("" when the operator's shipped configuration is used).
+	Configuration source.Value[string]
 }
 
 // cluster reads the custom resources of the operators conncap knows; nil
@@ -69,6 +80,13 @@ func (d *doc) cluster(o *Object, group string, spec val) *Cluster {
 		}
 		c.MemoryLimit = pxc.get("resources").get("limits").get("memory").quantity()
 		c.MemoryRequest = pxc.get("resources").get("requests").get("memory").quantity()
+		if hp := spec.get("haproxy"); hp.object() && hp.get("enabled").boolean() {
+			c.HAProxy = &ClusterProxy{Pos: hp.keyPos(), Instances: one("spec.haproxy.size")}
+			if n, ok := hp.get("size").count(); ok {
+				c.HAProxy.Instances = n
+			}
+			c.HAProxy.Configuration, _ = hp.get("configuration").str()
+		}
 	case "k8s.mariadb.com/v1alpha1/MariaDB", "mariadb.mmontes.io/v1alpha1/MariaDB":
 		c.Operator = "mariadb-operator"
 		c.MyCnf, _ = spec.get("myCnf").str()

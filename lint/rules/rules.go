@@ -40,7 +40,7 @@ func All() []*lint.Rule {
 		ProxyFrontendOverLimit,
 		ProxyUserMissing,
 		ProxyIgnoredSetting,
-		RouterConnectionsOverLimit,
+		ProxyClientsOverLimit,
 		lint.BadDirective,
 		lint.UnusedDirective,
 	}

@@ -21,12 +21,15 @@ import (
 // this server.
 type Proxy struct {
 	Name string
-	// Kind is "proxysql", or "mysql-router" for an InnoDBCluster's MySQL
-	// Router pods, which route each client connection to a server
-	// connection of its own (no multiplexing) and accept at most
-	// max_total_connections clients each.
+	// Kind is "proxysql"; "mysql-router" for an InnoDBCluster's MySQL
+	// Router pods; "haproxy" for a PerconaXtraDBCluster's HAProxy pods. The
+	// latter two pass each client connection through to a server connection
+	// of its own (no multiplexing) and accept at most ClientCap clients each.
 	Kind string
-	Pos  source.Pos // the workload's name, or the configuration file
+	// ClientCap is a pass-through proxy's client limit per instance:
+	// Router's max_total_connections, HAProxy's global maxconn.
+	ClientCap source.Value[int]
+	Pos       source.Pos // the workload's name, or the configuration file
 	// Config is the proxysql.cnf the proxy reads; nil when the inputs run a
 	// ProxySQL image but hold no configuration for it.
 	Config *proxysql.Config
@@ -75,37 +78,42 @@ func (p *Proxy) BackendCap() int {
 // Router process accepts across its routes (reference §E.2).
 const RouterMaxTotalConnections = 512
 
+// PerconaHAProxyMaxConn is the global maxconn of the HAProxy configuration
+// the Percona operator ships (reference §E.3).
+const PerconaHAProxyMaxConn = 2048
+
 // FrontendCap is the client connections one instance accepts:
-// mysql-max_connections for ProxySQL, max_total_connections for MySQL
-// Router.
-func (p *Proxy) FrontendCap() int {
+// mysql-max_connections for ProxySQL, ClientCap for a pass-through proxy.
+func (p *Proxy) FrontendCap() int { return p.frontendCap().V }
+
+// FrontendCapOrigin says where FrontendCap comes from.
+func (p *Proxy) FrontendCapOrigin() source.Origin { return p.frontendCap().Origin }
+
+func (p *Proxy) frontendCap() source.Value[int] {
 	switch {
-	case p.Kind == "mysql-router":
-		return RouterMaxTotalConnections
+	case p.Kind != "proxysql":
+		return p.ClientCap
 	case p.Config == nil:
-		return proxysql.DefaultMaxConnections
+		return source.Value[int]{V: proxysql.DefaultMaxConnections,
+			Origin: source.Named("ProxySQL built-in default mysql-max_connections 10000 (no proxysql.cnf in the inputs)")}
 	}
-	return p.Config.MaxConnections.V
+	return p.Config.MaxConnections
 }
 
 // FrontendCapName is the setting FrontendCap is, in the proxy's terms.
 func (p *Proxy) FrontendCapName() string {
-	if p.Kind == "mysql-router" {
+	switch p.Kind {
+	case "mysql-router":
 		return "max_total_connections"
+	case "haproxy":
+		return "maxconn"
 	}
 	return "mysql-max_connections"
 }
 
-// FrontendCapOrigin says where FrontendCap comes from.
-func (p *Proxy) FrontendCapOrigin() source.Origin {
-	switch {
-	case p.Kind == "mysql-router":
-		return source.Named("MySQL Router default max_total_connections 512 (the operator's Router configuration is not in the inputs)")
-	case p.Config == nil:
-		return source.Named("ProxySQL built-in default mysql-max_connections 10000 (no proxysql.cnf in the inputs)")
-	}
-	return p.Config.MaxConnections.Origin
-}
+// PassThrough reports a proxy that gives every client connection a server
+// connection of its own.
+func (p *Proxy) PassThrough() bool { return p.Kind == "mysql-router" || p.Kind == "haproxy" }
 
 // Demand returns the proxy as demand's arithmetic sees it.
 func (p *Proxy) Demand() demand.Proxy {
@@ -202,13 +210,26 @@ func Proxies(f *discover.Facts, services []*Service) []*Proxy {
 			Instances: source.Value[int]{V: 1, Origin: source.Named("no manifest runs this ProxySQL: one instance assumed")}})
 	}
 	// An InnoDBCluster's clients reach it through its MySQL Router pods,
-	// by the Service named after the cluster.
-	if f.Kube != nil {
-		for _, cl := range f.Kube.Clusters {
-			if cl.Operator == "mysql-operator" && cl.Routers.V > 0 {
-				out = append(out, &Proxy{Name: cl.Name + "-router", Kind: "mysql-router", Pos: cl.Pos,
-					Hosts: []string{strings.ToLower(cl.Name)}, Instances: cl.Routers})
+	// by the Service named after the cluster; a PerconaXtraDBCluster's
+	// through its HAProxy pods, by <cluster>-haproxy (and -replicas).
+	for _, sc := range f.ServerContainers {
+		cl := sc.Cluster
+		switch {
+		case cl == nil:
+		case cl.Operator == "mysql-operator" && cl.Routers.V > 0:
+			out = append(out, &Proxy{Name: cl.Name + "-router", Kind: "mysql-router", Pos: cl.Pos,
+				Hosts: []string{strings.ToLower(cl.Name)}, Instances: cl.Routers,
+				ClientCap: source.Value[int]{V: RouterMaxTotalConnections,
+					Origin: source.Named("MySQL Router default max_total_connections 512 (the operator's Router configuration is not in the inputs)")}})
+		case cl.HAProxy != nil:
+			hp := &Proxy{Name: cl.Name + "-haproxy", Kind: "haproxy", Pos: cl.HAProxy.Pos,
+				Hosts:     []string{strings.ToLower(cl.Name) + "-haproxy", strings.ToLower(cl.Name) + "-haproxy-replicas"},
+				Instances: cl.HAProxy.Instances,
+				ClientCap: source.Value[int]{V: PerconaHAProxyMaxConn, Origin: source.Named("maxconn 2048 in the HAProxy configuration the Percona operator ships")}}
+			if sc.HAProxy != nil && sc.HAProxy.MaxConn.V > 0 {
+				hp.ClientCap = sc.HAProxy.MaxConn
 			}
+			out = append(out, hp)
 		}
 	}
 	servers := serverNames(f)
@@ -219,7 +240,7 @@ func Proxies(f *discover.Facts, services []*Service) []*Proxy {
 				p.Services = append(p.Services, s)
 			}
 		}
-		if p.Kind == "mysql-router" {
+		if p.PassThrough() {
 			continue // one server connection per client: nothing to pick
 		}
 		p.Backends, p.Notes = backendsTo(p, servers, p.Notes)
