@@ -3,30 +3,16 @@ package mycnf_test
 import (
 	"bytes"
 	"errors"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/conncap/conncap/inputs/mycnf"
 	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/internal/fuzzseed"
 )
 
 func FuzzParse(f *testing.F) {
-	err := filepath.WalkDir(filepath.Join("testdata", "oracle"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || !d.Type().IsRegular() {
-			return err
-		}
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		f.Add(src) // every oracle fixture file is a seed
-		return nil
-	})
-	if err != nil {
-		f.Fatal(err)
-	}
+	fuzzseed.AddTree(f, filepath.Join("testdata", "oracle"), nil) // every oracle fixture file is a seed
 	for _, s := range []string{
 		"",
 		"\n",

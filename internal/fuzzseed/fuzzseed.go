@@ -3,6 +3,7 @@
 package fuzzseed
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,6 +25,39 @@ func AddFiles(f *testing.F, pattern string) {
 		}
 		f.Add(src)
 	}
+}
+
+// AddTree adds every regular file under dir for which keep reports true
+// (all of them when keep is nil) as a seed, skipping the fuzzer's own
+// corpus directories (testdata/fuzz), and fails when there is none.
+func AddTree(f *testing.F, dir string, keep func(path string) bool) {
+	f.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && d.Name() == "fuzz":
+			return filepath.SkipDir
+		case !d.Type().IsRegular() || keep != nil && !keep(p):
+			return nil
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f.Add(src)
+		n++
+		return nil
+	})
+	if err != nil || n == 0 {
+		f.Fatalf("no seeds under %s: %v", dir, err)
+	}
+}
+
+// HasExt returns a keep function for AddTree that takes files ending in ext.
+func HasExt(ext string) func(string) bool {
+	return func(p string) bool { return filepath.Ext(p) == ext }
 }
 
 // AddStrings adds each string as a seed.

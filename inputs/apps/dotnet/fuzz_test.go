@@ -3,30 +3,16 @@ package dotnet_test
 import (
 	"bytes"
 	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/conncap/conncap/inputs/apps"
 	"github.com/conncap/conncap/inputs/apps/dotnet"
 	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/internal/fuzzseed"
 )
 
 func FuzzParse(f *testing.F) {
-	err := filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".json" {
-			return err
-		}
-		src, err := os.ReadFile(p)
-		if err == nil {
-			f.Add(src) // every fixture is a seed
-		}
-		return err
-	})
-	if err != nil {
-		f.Fatal(err)
-	}
+	fuzzseed.AddTree(f, "testdata", fuzzseed.HasExt(".json")) // every fixture is a seed
 	for _, s := range []string{"", "{", "{}", "[]", "{\"a\":", "{/*", "{//\n}", "{\"ConnectionStrings\":{\"x\":\"a=\\u00e9;Pooling=maybe;Min Pool Size=9\",}}", "\ufeff{\"a\":[,]}"} {
 		f.Add([]byte(s))
 	}

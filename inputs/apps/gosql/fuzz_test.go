@@ -3,29 +3,15 @@ package gosql_test
 import (
 	"bytes"
 	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/conncap/conncap/inputs/apps/gosql"
 	"github.com/conncap/conncap/inputs/source"
+	"github.com/conncap/conncap/internal/fuzzseed"
 )
 
 func FuzzParse(f *testing.F) {
-	err := filepath.WalkDir("testdata", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Ext(p) != ".go" {
-			return err
-		}
-		src, err := os.ReadFile(p)
-		if err == nil {
-			f.Add(src) // every fixture is a seed
-		}
-		return err
-	})
-	if err != nil {
-		f.Fatal(err)
-	}
+	fuzzseed.AddTree(f, "testdata", fuzzseed.HasExt(".go")) // every fixture is a seed
 	for _, s := range []string{"", "package p", "package p\nconst a = b\nconst b = a\nfunc f() { db.SetMaxOpenConns(a) }",
 		"package p\nimport \"database/sql\"\nfunc f() { d, _ := sql.Open(\"mysql\", \"x\"); d.SetMaxOpenConns(1 << 200); d.SetConnMaxLifetime(1e300) }"} {
 		f.Add([]byte(s))
