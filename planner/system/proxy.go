@@ -183,10 +183,11 @@ func proxyTiers(f *discover.Facts) []proxyTier {
 	return out
 }
 
-// Proxies pairs the ProxySQL workloads with their configuration files,
-// routes the services that connect to them through them, and picks the
-// rows that reach this server. A configuration no workload runs is one
-// ProxySQL on a host.
+// Proxies finds the proxy tiers in front of the server — ProxySQL
+// workloads paired with their configuration files (a configuration no
+// workload runs is one ProxySQL on a host), and the proxies operators run —
+// routes the services that connect to them through them, and, for
+// ProxySQL, picks the rows that reach this server.
 func Proxies(f *discover.Facts, services []*Service) []*Proxy {
 	tiers := proxyTiers(f)
 	configs := slices.Clone(f.Proxies)
@@ -209,9 +210,33 @@ func Proxies(f *discover.Facts, services []*Service) []*Proxy {
 		out = append(out, &Proxy{Name: name, Kind: "proxysql", Pos: source.Pos{Path: c.Path}, Config: c,
 			Instances: source.Value[int]{V: 1, Origin: source.Named("no manifest runs this ProxySQL: one instance assumed")}})
 	}
-	// An InnoDBCluster's clients reach it through its MySQL Router pods,
-	// by the Service named after the cluster; a PerconaXtraDBCluster's
-	// through its HAProxy pods, by <cluster>-haproxy (and -replicas).
+	out = append(out, operatorProxies(f)...)
+	servers := serverNames(f)
+	for _, p := range out {
+		for _, s := range services {
+			if s.Via == nil && connectsTo(p, s) {
+				s.Via = p
+				p.Services = append(p.Services, s)
+			}
+		}
+		if p.PassThrough() {
+			continue // one server connection per client: nothing to pick
+		}
+		p.Backends, p.Notes = backendsTo(p, servers, p.Notes)
+		if p.Config != nil {
+			p.Notes = append(p.Notes, fmt.Sprintf("%s takes effect only when ProxySQL starts without proxysql.db (first start, --initial or --reload); check the runtime tables too", p.Config.Path))
+		}
+	}
+	return out
+}
+
+// operatorProxies are the pass-through proxies operators run in front of
+// their clusters. An InnoDBCluster's clients reach it through its MySQL
+// Router pods, by the Service named after the cluster; a
+// PerconaXtraDBCluster's through its HAProxy pods, by <cluster>-haproxy
+// (and -replicas).
+func operatorProxies(f *discover.Facts) []*Proxy {
+	var out []*Proxy
 	for _, sc := range f.ServerContainers {
 		cl := sc.Cluster
 		switch {
@@ -230,22 +255,6 @@ func Proxies(f *discover.Facts, services []*Service) []*Proxy {
 				hp.ClientCap = sc.HAProxy.MaxConn
 			}
 			out = append(out, hp)
-		}
-	}
-	servers := serverNames(f)
-	for _, p := range out {
-		for _, s := range services {
-			if s.Via == nil && connectsTo(p, s) {
-				s.Via = p
-				p.Services = append(p.Services, s)
-			}
-		}
-		if p.PassThrough() {
-			continue // one server connection per client: nothing to pick
-		}
-		p.Backends, p.Notes = backendsTo(p, servers, p.Notes)
-		if p.Config != nil {
-			p.Notes = append(p.Notes, fmt.Sprintf("%s takes effect only when ProxySQL starts without proxysql.db (first start, --initial or --reload); check the runtime tables too", p.Config.Path))
 		}
 	}
 	return out
