@@ -55,6 +55,16 @@ func SVal(v string, o source.Origin) source.Value[string] {
 	return source.Value[string]{V: v, Origin: o}
 }
 
+// Command is a command line of words, word i at "cmd":1:i+1, as a
+// FromCommand reader takes it.
+func Command(words []string) []source.Value[string] {
+	var out []source.Value[string]
+	for i, w := range words {
+		out = append(out, SVal(w, At("cmd", 1, i+1)))
+	}
+	return out
+}
+
 // CheckInside fails the test when p, a position in the input named name
 // whose lines are lines, lies outside it; positions in other files pass.
 func CheckInside(t testing.TB, lines []string, name, what string, p source.Pos) {

@@ -165,11 +165,7 @@ func TestPools(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			files := loadFiles(t, tc.files...)
 			if tc.cmd != nil {
-				var args []source.Value[string]
-				for i, w := range tc.cmd {
-					args = append(args, sval(w, at("cmd", 1, i+1)))
-				}
-				files = append(files, FromCommand(args))
+				files = append(files, FromCommand(appstest.Command(tc.cmd)))
 			}
 			got, err := Pools(files, tc.env)
 			if err != nil {
